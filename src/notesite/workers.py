@@ -1,0 +1,91 @@
+"""Both cores: parse (and later render) in a process pool when the vault is big.
+
+Small vaults stay in-process: a pool costs more to start than it saves.  Results
+are identical either way (tests compare the bytes), because every task is a pure
+function of its input and results are put back in input order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this much work (bytes of Markdown), one process is faster than two.
+PARALLEL_THRESHOLD = 2_000_000
+
+
+def default_jobs() -> int:
+    return max(
+        1,
+        min(
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else (os.cpu_count() or 1),
+            8,
+        ),
+    )
+
+
+def make_pool(jobs: int) -> Executor:
+    # forkserver: safe when threads are running (the serve watcher), and cheap
+    # because the server preloads notesite once.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["notesite.parse"])
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+
+
+def _run_chunk(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
+    return [func(item) for item in chunk]
+
+
+def run_all(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    weight: Callable[[T], int],
+    jobs: int = 0,
+    pool: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[R]:
+    """``[func(i) for i in items]``, on ``jobs`` processes when the work is big enough."""
+    jobs = jobs or default_jobs()
+    total = sum(weight(i) for i in items)
+    if jobs == 1 or (pool is None and total < PARALLEL_THRESHOLD) or len(items) < 2:
+        results = []
+        for item in items:
+            results.append(func(item))
+            if progress:
+                progress(1)
+        return results
+    chunks = list(_chunks(items, weight, total // (jobs * 8) + 1))
+    own = pool is None
+    executor = pool or make_pool(jobs)
+    try:
+        futures = [executor.submit(_run_chunk, func, c) for c in chunks]
+        out: list[R] = []
+        for future, chunk in zip(futures, chunks, strict=True):
+            out.extend(future.result())
+            if progress:
+                progress(len(chunk))
+        return out
+    finally:
+        if own:
+            executor.shutdown()
+
+
+def _chunks(items: Iterable[T], weight: Callable[[T], int], size: int) -> Iterable[list[T]]:
+    chunk: list[T] = []
+    filled = 0
+    for item in items:
+        chunk.append(item)
+        filled += weight(item)
+        if filled >= size:
+            yield chunk
+            chunk, filled = [], 0
+    if chunk:
+        yield chunk
