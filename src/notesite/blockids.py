@@ -18,7 +18,7 @@ from markdown_it.token import Token
 _SPACED = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)\s*$")
 # Without a space, ``E = mc^2`` or ``x^T`` must not lose their exponent: demand a
 # letter and at least two characters.
-_UNSPACED = re.compile(r"\^([A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*)\s*$")
+_UNSPACED = re.compile(r"\^(?=[A-Za-z0-9-]{2,}\s*$)([A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*)\s*$")
 _ALONE = re.compile(r"^\s*\^([A-Za-z0-9-]+)\s*$")
 
 

@@ -102,12 +102,11 @@ def output_path(url: Url) -> PurePosixPath:
     return PurePosixPath(url)
 
 
-def encode(url: str) -> str:
-    """Percent-encode a URL path for an href, leaving ``#fragment`` separators alone."""
-    path, hash_, fragment = url.partition("#")
+def encode(path: str, fragment: str = "") -> str:
+    """Percent-encode a URL path (``#`` and ``?`` in names included) and its fragment."""
     encoded = quote(path, safe=_SAFE)
-    if hash_:
-        encoded += "#" + quote(fragment, safe=_SAFE + "^#")
+    if fragment:
+        encoded += "#" + quote(fragment, safe=_SAFE + "^")
     return encoded
 
 
@@ -123,22 +122,17 @@ def relative_href(from_page: Url, to: Url, fragment: str = "") -> str:
         else (posixpath.dirname(from_page) + "/")
     )
     if to == from_page and fragment:
-        return encode("#" + fragment)
+        return encode("", fragment)
     target = to.rstrip("/") or "."
     rel = posixpath.relpath(target, from_dir.rstrip("/") or ".")
     if to.endswith("/") or to == HOME:
         rel = "./" if rel == "." else rel + "/"
-    if fragment:
-        rel += "#" + fragment
-    return encode(rel)
+    return encode(rel, fragment)
 
 
 def absolute_href(base_path: str, to: Url, fragment: str = "") -> str:
     """An href from the site root, for pages shown at unknown URLs (``404.html``)."""
-    href = base_path.rstrip("/") + "/" + to
-    if fragment:
-        href += "#" + fragment
-    return encode(href)
+    return encode(base_path.rstrip("/") + "/" + to, fragment)
 
 
 def base_path_of(base_url: str) -> str:

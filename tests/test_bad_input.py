@@ -1,0 +1,92 @@
+"""Bad input: one clear diagnostic with file and line, and the rest still loads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from notesite.build import Model
+from notesite.diagnostics import Code, Severity
+
+GOOD = {"good.md": "# Good\n[[bad-yaml]] [[invalid-utf8]] [[empty]]\n"}
+
+
+def only(model: Model, file: str) -> list[tuple[int, Code]]:
+    return [(d.line, d.code) for d in model.diagnostics if d.file == file]
+
+
+def test_invalid_utf8_keeps_the_text(vault: Callable[..., Model]) -> None:
+    model = vault(
+        {**GOOD, "invalid-utf8.md": b"line one\nline two \xff\xfe bad\nline three [[good]]\n"}
+    )
+    assert only(model, "invalid-utf8.md") == [(2, Code.INVALID_ENCODING)]
+    note = model.vault.notes["invalid-utf8.md"]  # type: ignore[index]
+    assert "line three" in note.text and "\ufffd" in note.text
+    assert [t.kind for t in model.resolution.targets["invalid-utf8.md"]] == ["note"]  # type: ignore[index]
+
+
+def test_empty_file_is_a_note(vault: Callable[..., Model]) -> None:
+    model = vault({**GOOD, "empty.md": ""})
+    assert only(model, "empty.md") == [(1, Code.EMPTY_FILE)]
+    assert "empty.md" in model.vault.notes
+    assert model.diagnostics[0].severity == Severity.INFO
+
+
+def test_binary_file_named_md_is_skipped(vault: Callable[..., Model]) -> None:
+    model = vault({**GOOD, "binary.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"})
+    assert only(model, "binary.md") == [(1, Code.UNREADABLE_FILE)]
+    assert "binary.md" not in model.vault.notes and "good.md" in model.vault.notes
+
+
+def test_broken_yaml_is_reported_at_its_line_and_shown(vault: Callable[..., Model]) -> None:
+    text = "---\ntitle: ok\ntags: [unclosed\naliases: x\n---\nBody survives [[good]]\n"
+    model = vault({**GOOD, "bad-yaml.md": text})
+    ((line, code),) = only(model, "bad-yaml.md")
+    assert code == Code.BAD_FRONTMATTER and 3 <= line <= 5
+    note = model.vault.notes["bad-yaml.md"]  # type: ignore[index]
+    html = "".join(note.fragment.parts[::2])
+    assert "frontmatter-error" in html and "tags: [unclosed" in html
+    assert note.title == "bad-yaml" and "Body survives" in note.text
+
+
+def test_frontmatter_that_is_not_a_mapping(vault: Callable[..., Model]) -> None:
+    model = vault({**GOOD, "list.md": "---\n- a\n- b\n---\ntext\n"})
+    assert only(model, "list.md") == [(2, Code.BAD_FRONTMATTER)]
+
+
+def test_unclosed_frontmatter_is_text(vault: Callable[..., Model]) -> None:
+    model = vault({**GOOD, "open.md": "---\ntitle: never closed\n\nbody\n"})
+    assert only(model, "open.md") == [(1, Code.BAD_FRONTMATTER)]
+    assert "never closed" in model.vault.notes["open.md"].text  # type: ignore[index]
+
+
+def test_unterminated_code_fence(vault: Callable[..., Model]) -> None:
+    text = "# Title\n\ntext\n\n```python\ncode = 1\n[[not a link]]\n"
+    model = vault({**GOOD, "fence.md": text})
+    assert only(model, "fence.md") == [(5, Code.UNTERMINATED_FENCE)]
+    assert model.vault.notes["fence.md"].links == ()  # type: ignore[index]
+
+
+def test_closed_fences_in_lists_are_fine(vault: Callable[..., Model]) -> None:
+    text = "* item\n    * nested\n        ```\n        code\n        ```\n* next\n\n~~~~\nx\n~~~~\n"
+    assert only(vault({"f.md": text}), "f.md") == []
+
+
+def test_bad_math_is_shown_as_source(vault: Callable[..., Model]) -> None:
+    model = vault({"m.md": "ok $x^2$ and\n\nbroken $\\frac{a}{$ here\n"})
+    assert only(model, "m.md") == [(3, Code.BAD_MATH)]
+    html = "".join(model.vault.notes["m.md"].fragment.parts[::2])  # type: ignore[index]
+    assert "<math" in html and 'class="math-source"' in html
+
+
+def test_every_problem_at_once_leaves_the_rest_loaded(vault: Callable[..., Model]) -> None:
+    model = vault(
+        {
+            **GOOD,
+            "bad-yaml.md": "---\n: : :\n---\n",
+            "invalid-utf8.md": b"\xc3\x28",
+            "empty.md": "",
+            "binary.md": b"\x00\x01",
+        }
+    )
+    assert set(model.vault.notes) == {"good.md", "bad-yaml.md", "invalid-utf8.md", "empty.md"}
+    assert [t.kind for t in model.resolution.targets["good.md"]] == ["note"] * 3  # type: ignore[index]
