@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from pathlib import Path
+
 import pytest
 
 from notesite.cards import paper_link, split_authors
@@ -11,43 +14,7 @@ from .conftest import SEEDS, needs_seeds, note_from
 # Three cards in one file, shaped like the user's multi-card notes: an empty
 # Related, a heading block id without a space, an "et.al." author list, an empty
 # "Paper link:", a Related list on the lines after "Related:", and sections.
-THREE_CARDS = """\
-## A short survey of instruction tuning
-Tags: #LLM #finetune
-Authors: Ada Lovelace
-Paper link: https://example.org/blog/instruction-tuning-survey
-Talk link: 
-Related: 
-### Why interesting
-### Ideas/conclusions
-- Pretraining provides most of the knowledge.
-
-## Induction Heads Explained with Toy Models^induction-toy
-Tags: #Interpretability  #ICL 
-Authors: Grace Hopper
-Paper link: 
-Talk link: https://youtu.be/abcdefghijk
-Related: 
-### Why interesting
-### Ideas/conclusions
-
-### References
-1. https://example.org/framework
-
-## DEEP NETS MEMORISE RANDOM LABELS ^memorise
-Tags: #DL-foundations  #generalization #SGD 
-Authors: Alan Turing et.al.
-Paper link: https://arxiv.org/pdf/1611.03530
-Talk link: 
-Related: 
-1. [[Gradient descent]]
-### Why interesting
-### Ideas/conclusions
-1. Optimisation is not generalisation
-	1. Zero training loss is easy; which minima generalise?
-### References
-1. [[October#**Bold heading in another note**]]
-"""
+THREE_CARDS = (Path(__file__).parent / "fixtures" / "three-cards.md").read_text(encoding="utf-8")
 
 
 def test_three_cards_in_one_file() -> None:
@@ -85,7 +52,7 @@ def test_three_cards_in_one_file() -> None:
 def test_card_sections_and_ranges_are_disjoint() -> None:
     note = note_from(THREE_CARDS)
     ends = [(c.start, c.end) for c in note.cards]
-    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(ends, ends[1:], strict=False))
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(ends))
     anchors = [h.anchor for h in note.headings]
     assert len(anchors) == len(set(anchors)), "heading anchors are unique within a note"
 
