@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -36,7 +37,7 @@ ALIASES = {
 }  # fmt: skip
 
 
-def _token(kind: str, nesting: int, level: int, meta: dict[str, str]) -> Token:
+def _token(kind: str, nesting: Literal[-1, 0, 1], level: int, meta: dict[str, str]) -> Token:
     token = Token(kind, "", nesting)
     token.level, token.meta, token.block = level, dict(meta), True
     return token

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -113,7 +114,7 @@ def _field_lines(content: str) -> list[tuple[str, str, int]] | None:
     return fields
 
 
-def _make(kind: str, nesting: int, depth: int, **meta: object) -> Token:
+def _make(kind: str, nesting: Literal[-1, 0, 1], depth: int, **meta: object) -> Token:
     token = Token(kind, "", nesting)
     token.level, token.block = depth, True
     token.meta = dict(meta)

@@ -217,14 +217,15 @@ class _Walker:
                 for c in children
             )
         )
-        if embeds_only:
+        if embeds_only and parent is not None:
             parent.hidden = tokens[i + 1].hidden = True
         for child in children:
             t = child.type
             if t in ("softbreak", "hardbreak"):
                 line += 1
-            elif t in ("wikilink", "embed"):
-                child.meta["ref"] = self.link(t, child.content, child.meta["target"], line, context)
+            elif t == "wikilink" or t == "embed":
+                kind: LinkKind = "embed" if t == "embed" else "wikilink"
+                child.meta["ref"] = self.link(kind, child.content, child.meta["target"], line, context)
                 child.meta["block"] = embeds_only
             elif t == "tag":
                 self.facts.tags.append(TagRef(child.content, line, self.card))

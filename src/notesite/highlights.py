@@ -33,11 +33,11 @@ def _pair(state: StateInline, delimiters: list[Delimiter]) -> None:
         if start.marker != _EQ or start.end == -1:
             continue
         end = delimiters[start.end]
-        for index, kind, nesting in ((start.token, "mark_open", 1), (end.token, "mark_close", -1)):
-            token = state.tokens[index]
-            token.type, token.tag, token.nesting, token.markup, token.content = (
-                kind, "mark", nesting, "==", "",
-            )  # fmt: skip
+        opener, closer = state.tokens[start.token], state.tokens[end.token]
+        opener.type, opener.nesting = "mark_open", 1
+        closer.type, closer.nesting = "mark_close", -1
+        for token in (opener, closer):
+            token.tag, token.markup, token.content = "mark", "==", ""
 
 
 def _post_process(state: StateInline) -> None:

@@ -7,7 +7,7 @@ as its source in a ``<code>`` and a ``bad-math`` diagnostic names the line.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from latex2mathml.converter import convert
@@ -30,7 +30,7 @@ def to_mathml(latex: str, display: bool) -> str | None:
     return mathml
 
 
-def _render(display: bool, block: bool) -> object:
+def _render(display: bool, block: bool) -> Callable[..., str]:
     def render(
         self: object, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:

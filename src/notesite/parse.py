@@ -25,10 +25,8 @@ from .sources import SourceFile
 
 # Fences nested in lists or quotes close with deeper indentation or "> " prefixes.
 _FENCE_CLOSE = re.compile(r"^[\s>]*(`{3,}|~{3,})\s*$")
-try:  # the C loader is ~10x faster; fall back where libyaml is missing
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
-except AttributeError:  # pragma: no cover - depends on the platform's PyYAML build
-    _Loader = yaml.SafeLoader
+# The C loader is ~10x faster; fall back where PyYAML was built without libyaml.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _plain(value: Any) -> Any:

@@ -12,7 +12,7 @@ spans, code blocks and math is never seen.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -107,7 +107,7 @@ def _embed(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _hole(code: str) -> object:
+def _hole(code: str) -> Callable[..., str]:
     def render(
         self: object, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
