@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from notesite.build import Model, load_model
 from notesite.config import Config
+from notesite.load import Model, load_model
 from notesite.model import Note
 from notesite.parse import parse_note
 from notesite.paths import VaultPath

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from notesite.build import Model
 from notesite.diagnostics import Code, Severity
+from notesite.load import Model
 
 GOOD = {"good.md": "# Good\n[[bad-yaml]] [[invalid-utf8]] [[empty]]\n"}
 

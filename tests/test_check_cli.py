@@ -37,7 +37,9 @@ def test_text_report_and_exit_status(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert lines[-1] == "2 notes, 0 cards, 4 links, 1 dangling targets: 0 errors, 3 warnings"
 
 
-def test_strict_turns_warnings_into_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_strict_turns_warnings_into_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_vault(tmp_path, VAULT)
     code, out = run(["check", "--strict", str(tmp_path)], capsys)
     assert code == 1
@@ -72,18 +74,24 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert data["diagnostics"][-1]["code"] == "outside-vault"
 
 
-def test_unknown_config_key_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_config_key_names_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_vault(tmp_path, {"notesite.yaml": "title: x\ntittle: typo\n", "a.md": "a"})
     assert main(["check", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "notesite.yaml:2: unknown option 'tittle'" in err
 
 
-def test_sample_vault_is_clean_but_for_its_one_dangling_link(capsys: pytest.CaptureFixture[str]) -> None:
+def test_sample_vault_is_clean_but_for_its_one_dangling_link(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out = run(["check", "--format", "json", str(SAMPLE_VAULT)], capsys)
     data = json.loads(out)
     assert code == 0
-    assert {(d["code"], d["target"]) for d in data["diagnostics"]} == {("dangling-link", "Mixture of Depths")}
+    assert {(d["code"], d["target"]) for d in data["diagnostics"]} == {
+        ("dangling-link", "Mixture of Depths")
+    }
     assert data["summary"]["cards"] >= 30
 
 
@@ -91,11 +99,16 @@ def test_sample_vault_is_clean_but_for_its_one_dangling_link(capsys: pytest.Capt
 def test_seeds_report_exactly_their_dangling_links(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(["check", "--format", "json", str(SEEDS)], capsys)
     data = json.loads(out)
-    dangling = sorted((d["file"][:3], d["target"]) for d in data["diagnostics"] if d["code"] == "dangling-link")
+    dangling = sorted(
+        (d["file"][:3], d["target"]) for d in data["diagnostics"] if d["code"] == "dangling-link"
+    )
     assert dangling == [
         ("000", "Gradient descent"),
         ("000", "Gradient descent"),
-        ("000", "October#**Reconciling modern machine-learning practice and the classical bias–variance trade-off**"),
+        (
+            "000",
+            "October#**Reconciling modern machine-learning practice and the classical bias–variance trade-off**",
+        ),
         ("000", "class-note-chapter-2"),
         ("003", "2024-04-19"),
         ("003", "2024-04-19"),
@@ -110,6 +123,9 @@ def test_seeds_report_exactly_their_dangling_links(capsys: pytest.CaptureFixture
 def test_runs_as_a_console_script(tmp_path: Path) -> None:
     write_vault(tmp_path, VAULT)
     done = subprocess.run(
-        [sys.executable, "-m", "notesite", "check", str(tmp_path)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "notesite", "check", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0 and "dangling-link" in done.stdout

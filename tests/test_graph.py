@@ -7,7 +7,7 @@ from collections.abc import Callable
 import networkx as nx
 import pytest
 
-from notesite.build import Model
+from notesite.load import Model
 
 FILES = {
     "Cards.md": (
@@ -54,7 +54,10 @@ def test_backlinks_with_context(model: Model) -> None:
 
 def test_card_backlinks(model: Model) -> None:
     card_a = model.graph.card_backlinks[("Cards.md", 0)]  # type: ignore[index]
-    assert sorted((b.source, b.kind) for b in card_a) == [("Daily.md", "embed"), ("Topic.md", "link")]
+    assert sorted((b.source, b.kind) for b in card_a) == [
+        ("Daily.md", "embed"),
+        ("Topic.md", "link"),
+    ]
     card_b = model.graph.card_backlinks[("Cards.md", 1)]  # type: ignore[index]
     assert [b.source for b in card_b] == ["Topic.md"]
     assert {b.source for b in model.graph.backlinks["Cards.md"]} == {"Topic.md", "Daily.md"}  # type: ignore[index]

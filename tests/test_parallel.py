@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from notesite import workers
-from notesite.build import load_model
 from notesite.config import Config
+from notesite.load import load_model
 
 from .conftest import SAMPLE_VAULT
 

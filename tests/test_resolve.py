@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from notesite.build import Model, load_model
 from notesite.config import Config
 from notesite.diagnostics import Code
+from notesite.load import Model, load_model
 from notesite.resolve import Target
 
 from .conftest import write_vault

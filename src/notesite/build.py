@@ -1,60 +1,84 @@
-"""The pipeline: load -> parse -> index -> resolve -> graph (-> render -> write).
-
-Each stage takes frozen records and returns new ones; only ``discover``/``read``
-and ``write`` touch the disk.
-"""
+"""``notesite build``: load -> parse -> index -> resolve -> graph -> render -> write."""
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
 from .diagnostics import Diagnostic, sort_key
-from .graph import LinkGraph
-from .model import Note
-from .parse import parse_note
-from .resolve import Resolution, resolve
-from .sources import SourceFile, discover, read_source
-from .vault import Vault
-from .workers import run_all
+from .load import Model, load_model, output_dir
+from .outputs import attachments, emit_pages, extra_files, make_site, render_all
+from .templates import default_templates
+from .write import WriteStats, check_output_dir, write_site
+
+CACHE_DIR = ".notesite-cache"
 
 
 @dataclass(frozen=True)
-class Model:
-    """The whole vault understood: what ``check`` reports on and ``build`` renders."""
-
-    root: Path
-    config: Config
-    vault: Vault
-    resolution: Resolution
-    graph: LinkGraph
+class BuildResult:
+    model: Model
+    output: Path
+    pages: int
+    files: int
+    stats: WriteStats
     diagnostics: tuple[Diagnostic, ...]
+    seconds: float
 
 
-def output_dir(root: Path, config: Config) -> Path:
-    out = Path(config.output).expanduser()
-    return (out if out.is_absolute() else root / out).resolve()
+def template_search_path(root: Path, config: Config) -> tuple[str, ...]:
+    """The vault's override folder first, then the theme notesite ships."""
+    override = (root / config.templates).resolve()
+    paths = [str(override)] if override.is_dir() else []
+    return (*paths, str(default_templates()))
 
 
-def parse_all(
-    sources: list[SourceFile], jobs: int = 0, progress: Callable[[int], None] | None = None
-) -> list[Note]:
-    readable = [s for s in sources if s.text is not None]
-    return run_all(parse_note, readable, lambda s: len(s.text or ""), jobs, progress=progress)
+def manifest_path(root: Path, output: Path) -> Path:
+    key = hashlib.blake2b(str(output).encode(), digest_size=6).hexdigest()
+    return root / CACHE_DIR / f"manifest-{key}.json"
 
 
-def load_model(root: Path, config: Config, jobs: int = 0) -> Model:
-    """Read and understand the vault; every problem ends up in ``diagnostics``."""
+def _ensure_cache_dir(root: Path) -> None:
+    cache = root / CACHE_DIR
+    cache.mkdir(exist_ok=True)
+    ignore = cache / ".gitignore"
+    if not ignore.exists():  # the cache never belongs in the user's repository
+        ignore.write_text("*\n", encoding="utf-8")
+
+
+def build(
+    root: Path,
+    config: Config,
+    jobs: int = 0,
+    clean: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> BuildResult:
+    """Build the site for the vault at ``root``; problems end up in the result."""
+    started = time.perf_counter()
     root = root.resolve()
-    inventory = discover(root, config.exclude, skip=(output_dir(root, config),))
-    sources = [read_source(root, path) for path in inventory.notes]
-    notes = parse_all(sources, jobs)
-    vault = Vault.index(notes, inventory.assets)
-    resolution = resolve(vault)
-    graph = LinkGraph.build(vault, resolution)
-    problems = [d for s in sources if s.text is None for d in s.diagnostics]
-    problems += [d for n in notes for d in n.diagnostics]
-    problems += [*vault.diagnostics, *resolution.diagnostics]
-    return Model(root, config, vault, resolution, graph, tuple(sorted(problems, key=sort_key)))
+    output = output_dir(root, config)
+    check_output_dir(root, output)
+    search_path = template_search_path(root, config)
+    model = load_model(root, config, jobs)  # load, parse, index, resolve, graph
+    site = make_site(model, search_path)  # link views, dates, site-wide values
+    groups = emit_pages(site)  # every page as template + context + body
+    total = sum(len(g) for g in groups)
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress("render", done, total)
+
+    files = render_all(site, groups, search_path, jobs, step)  # templates, in the pool
+    files |= extra_files(site, search_path, [p.url for g in groups for p in g])
+    _ensure_cache_dir(root)
+    stats = write_site(output, files, attachments(site), manifest_path(root, output), clean)
+    diagnostics = tuple(sorted((*model.diagnostics, *site.views.diagnostics), key=sort_key))
+    return BuildResult(
+        model, output, total, len(files), stats, diagnostics, time.perf_counter() - started
+    )

@@ -99,6 +99,20 @@ def paper_link(value: str) -> PaperLink | None:
     return PaperLink(url, "web")
 
 
+def paper_label(link: PaperLink) -> str:
+    """Short link text: ``arXiv:2305.18290``, ``OpenReview:gEZrGCozdqR``, or the host."""
+    if link.source == "arxiv":
+        return f"arXiv:{link.id}"
+    if link.source == "openreview":
+        return f"OpenReview:{link.id}"
+    if link.source == "acl":
+        return f"ACL:{link.id}"
+    if link.source == "doi":
+        return f"doi:{link.id}"
+    host = re.sub(r"^https?://(www\.)?", "", link.url).split("/", 1)[0]
+    return host or link.url
+
+
 def _field_lines(content: str) -> list[tuple[str, str, int]] | None:
     """Parse a paragraph into ``(field, value, line offset)``; None if not a card's."""
     fields: list[tuple[str, str, int]] = []
@@ -227,17 +241,18 @@ def _render_field_open(
         if link is None:
             return head + escapeHtml(value)
         url = escapeHtml(link.url)
-        badge = ""
-        if name == "paper" and link.source != "web":
-            badge = f' <span class="paper-id paper-{link.source}">{escapeHtml(link.source)}:{escapeHtml(link.id)}</span>'
-        return f'{head}<a class="external" href="{url}">{url}</a>{badge}'
+        text = paper_label(link) if name == "paper" else url
+        css = f"external paper paper-{link.source}" if name == "paper" else "external"
+        return f'{head}<a class="{css}" href="{url}">{escapeHtml(text)}</a>'
     return head
 
 
 def cards_plugin(md: MarkdownIt) -> None:
     md.core.ruler.after("block", "cards", _cards)
-    md.add_render_rule("card_open", lambda *a: '<section class="card">\n')
-    md.add_render_rule("card_close", lambda *a: "</section>\n")
+    # The page template wraps each card (with its backlinks) in a <section>; the
+    # fragment only carries the marks the collector puts around it.
+    md.add_render_rule("card_open", lambda *a: "")
+    md.add_render_rule("card_close", lambda *a: "")
     md.add_render_rule("card_fields_open", lambda *a: '<dl class="card-meta">\n')
     md.add_render_rule("card_fields_close", lambda *a: "</dl>\n")
     md.add_render_rule("card_field_open", _render_field_open)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .build import Model, load_model
+from .build import build
 from .config import ConfigError, load_config
-from .diagnostics import Severity, summarize, to_json
+from .diagnostics import Diagnostic, Severity, sort_key, summarize, to_json
+from .load import Model, load_model
+from .progress import ProgressBar
+from .views import build_views
+from .write import OutputDirError
 
 
 def _vault_arg(parser: argparse.ArgumentParser) -> None:
@@ -25,9 +30,40 @@ def _check(args: argparse.Namespace) -> int:
     return report(model, args.strict, args.format)
 
 
+def _build(args: argparse.Namespace) -> int:
+    config = load_config(args.vault, output=args.output, base_url=args.base_url)
+    progress = ProgressBar() if sys.stderr.isatty() else None
+    try:
+        result = build(args.vault, config, jobs=args.jobs, clean=args.clean, progress=progress)
+    except OutputDirError as exc:
+        print(f"notesite: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if progress:
+            progress.close()
+    for d in result.diagnostics:
+        print(_shown(d, args.strict).format())
+    summary = summarize(result.diagnostics, args.strict)
+    notes = result.model.vault.notes
+    print(
+        f"built {result.output}: {len(notes)} notes, {sum(len(n.cards) for n in notes.values())} cards, "
+        f"{result.pages} pages, {sum(len(n.links) for n in notes.values())} links, "
+        f"{len(result.model.graph.missing)} dangling, {summary['errors']} errors, "
+        f"{summary['warnings']} warnings; {result.stats.written} files written, "
+        f"{result.stats.unchanged} unchanged, {result.stats.removed} removed in {result.seconds:.2f} s"
+    )
+    return 1 if summary["errors"] else 0
+
+
+def _shown(d: Diagnostic, strict: bool) -> Diagnostic:
+    if strict and d.severity == Severity.WARNING:
+        return dataclasses.replace(d, severity=Severity.ERROR)
+    return d
+
+
 def report(model: Model, strict: bool, fmt: str) -> int:
     """Print diagnostics and a summary; the exit status is 1 when there are errors."""
-    diagnostics = list(model.diagnostics)
+    diagnostics = sorted((*model.diagnostics, *build_views(model).diagnostics), key=sort_key)
     summary = summarize(diagnostics, strict)
     vault = model.vault
     summary |= {
@@ -70,6 +106,21 @@ def parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=int, default=0, help="worker processes (default: all cores)"
     )
     check.set_defaults(func=_check)
+
+    build_cmd = sub.add_parser("build", help="build the static site")
+    _vault_arg(build_cmd)
+    build_cmd.add_argument("-o", "--output", help="output folder (default: _site in the vault)")
+    build_cmd.add_argument(
+        "--base-url", help="URL the site is published at, e.g. https://user.github.io/repo/"
+    )
+    build_cmd.add_argument(
+        "--clean", action="store_true", help="rewrite every file, even unchanged ones"
+    )
+    build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_cmd.add_argument(
+        "-j", "--jobs", type=int, default=0, help="worker processes (default: all cores)"
+    )
+    build_cmd.set_defaults(func=_build)
     return root
 
 

@@ -225,7 +225,9 @@ class _Walker:
                 line += 1
             elif t == "wikilink" or t == "embed":
                 kind: LinkKind = "embed" if t == "embed" else "wikilink"
-                child.meta["ref"] = self.link(kind, child.content, child.meta["target"], line, context)
+                child.meta["ref"] = self.link(
+                    kind, child.content, child.meta["target"], line, context
+                )
                 child.meta["block"] = embeds_only
             elif t == "tag":
                 self.facts.tags.append(TagRef(child.content, line, self.card))

@@ -115,6 +115,8 @@ def _hole(code: str) -> Callable[..., str]:
         ref = token.meta.get("ref")
         if ref is None:  # not registered (e.g. inside an image alt text): show as text
             return escapeHtml(token.meta["target"].display())
+        if code == "E" and not token.meta.get("block"):
+            return f"{HOLE}e{ref}{HOLE}"  # an embed mid-sentence
         return f"{HOLE}{code}{ref}{HOLE}"
 
     return render

@@ -1,0 +1,61 @@
+"""Understanding the vault: load -> parse -> index -> resolve -> graph.
+
+The first half of the pipeline, shared by ``check``, ``build`` and ``serve``.  Each
+stage takes frozen records and returns new ones; only ``discover``/``read_source``
+touch the disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+from .diagnostics import Diagnostic, sort_key
+from .graph import LinkGraph
+from .model import Note
+from .parse import parse_note
+from .resolve import Resolution, resolve
+from .sources import SourceFile, discover, read_source
+from .vault import Vault
+from .workers import run_all
+
+
+@dataclass(frozen=True)
+class Model:
+    """The whole vault understood: what ``check`` reports on and ``build`` renders."""
+
+    root: Path
+    config: Config
+    vault: Vault
+    resolution: Resolution
+    graph: LinkGraph
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def output_dir(root: Path, config: Config) -> Path:
+    out = Path(config.output).expanduser()
+    return (out if out.is_absolute() else root / out).resolve()
+
+
+def parse_all(
+    sources: list[SourceFile], jobs: int = 0, progress: Callable[[int], None] | None = None
+) -> list[Note]:
+    readable = [s for s in sources if s.text is not None]
+    return run_all(parse_note, readable, lambda s: len(s.text or ""), jobs, progress=progress)
+
+
+def load_model(root: Path, config: Config, jobs: int = 0) -> Model:
+    """Read and understand the vault; every problem ends up in ``diagnostics``."""
+    root = root.resolve()
+    inventory = discover(root, config.exclude, skip=(output_dir(root, config),))
+    sources = [read_source(root, path) for path in inventory.notes]
+    notes = parse_all(sources, jobs)
+    vault = Vault.index(notes, inventory.assets)
+    resolution = resolve(vault)
+    graph = LinkGraph.build(vault, resolution)
+    problems = [d for s in sources if s.text is None for d in s.diagnostics]
+    problems += [d for n in notes for d in n.diagnostics]
+    problems += [*vault.diagnostics, *resolution.diagnostics]
+    return Model(root, config, vault, resolution, graph, tuple(sorted(problems, key=sort_key)))

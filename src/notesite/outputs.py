@@ -1,0 +1,104 @@
+"""Everything the site consists of: pages, theme, search index, graph, feeds, files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .feeds import atom, sitemap
+from .gitdates import commit_dates
+from .graphview import graph_json
+from .indexes import index_pages
+from .pages import note_pages
+from .search import SearchDoc, build_index, excerpt
+from .site import Site, site_globals
+from .templates import Page, render_pages
+from .theme import extra_css, theme_files
+from .views import build_views
+from .workers import run_all
+
+# Pages per worker task: big enough to amortise pickling, small enough to balance.
+BATCH = 64
+
+
+def make_site(model: Any, search_path: tuple[str, ...]) -> Site:
+    views = build_views(model)
+    git = commit_dates(model.root)
+    dates = {path: note.date or git.get(path, "") for path, note in model.vault.notes.items()}
+    return Site(model, views, dates, site_globals(model, views, extra_css(search_path)))
+
+
+def emit_pages(site: Site) -> list[tuple[Page, ...]]:
+    """Pages grouped per note (a note and its cards share one body)."""
+    groups = [note_pages(site, path) for path in site.model.vault.notes if path in site.published]
+    groups += [(page,) for page in index_pages(site)]
+    return groups
+
+
+def render_all(
+    site: Site, groups: list[tuple[Page, ...]], search_path: tuple[str, ...], jobs: int,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, bytes]:  # fmt: skip
+    batches: list[tuple[Page, ...]] = []
+    current: list[Page] = []
+    for group in groups:
+        current.extend(group)
+        if len(current) >= BATCH:
+            batches.append(tuple(current))
+            current = []
+    if current:
+        batches.append(tuple(current))
+    tasks = [(batch, search_path, site.globals) for batch in batches]
+    weight = lambda task: sum(  # noqa: E731
+        len(p.body.fragment.parts[0]) + 20_000 if p.body else 20_000 for p in task[0]
+    )
+    results = run_all(render_pages, tasks, weight, jobs, progress=progress)
+    return {path: data for batch in results for path, data in batch}
+
+
+def search_docs(site: Site) -> list[SearchDoc]:
+    docs = []
+    vault = site.model.vault
+    for path, note in vault.notes.items():
+        if path not in site.published:
+            continue
+        docs.append(
+            SearchDoc(
+                site.note_url(path), note.title, "note", note.folder, excerpt(note.text), note.text
+            )
+        )
+        for k, card in enumerate(note.cards):
+            about = ", ".join(card.authors) + (" et al." if card.et_al else "")
+            ident = f"{card.paper.source}:{card.paper.id}" if card.paper and card.paper.id else ""
+            tags = " ".join("#" + t for t in card.tags)
+            text = " ".join(x for x in (about, ident, tags) if x)
+            docs.append(
+                SearchDoc(vault.card_urls[(path, k)], card.title, "paper", note.title, text, text)
+            )
+    return docs
+
+
+def extra_files(site: Site, search_path: tuple[str, ...], page_urls: list[str]) -> dict[str, bytes]:
+    config = site.model.config
+    files = {f"static/{name}": data for name, data in theme_files(search_path).items()}
+    files |= {
+        f"static/search/{name}": data for name, data in build_index(search_docs(site)).items()
+    }
+    files["static/graph.json"] = graph_json(site)
+    files["sitemap.xml"] = sitemap(site, [u for u in page_urls if not u.endswith("404.html")])
+    files["feed.xml"] = atom(site)
+    files[".nojekyll"] = b""
+    if config.cname:
+        files["CNAME"] = (config.cname.strip() + "\n").encode()
+    return files
+
+
+def attachments(site: Site) -> dict[str, Path]:
+    """Attachments referenced by published notes, copied with their vault paths."""
+    wanted: set[str] = set()
+    for path in site.published:
+        for link in site.views.notes[path].links:
+            if link.css == "file" and link.url is not None:
+                wanted.add(link.url)
+    return {url: site.model.root / url.removeprefix("files/") for url in sorted(wanted)}

@@ -1,0 +1,174 @@
+"""The site as the page emitters see it: model + views + dates + site-wide values.
+
+Also the small, picklable records templates receive.  Templates get URLs as
+site-relative ``Url``s and turn them into hrefs for the page being rendered, so no
+context value depends on where the page lives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__
+from .cards import paper_label
+from .load import Model
+from .model import Card, Note, PaperLink
+from .paths import Url, VaultPath, base_path_of, name_key, tag_url
+from .tags import tag_identity
+from .views import Views
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A link in a list: title, target URL (+ fragment) and an optional note title."""
+
+    title: str
+    url: Url
+    fragment: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Chip:
+    name: str
+    url: Url
+
+
+@dataclass(frozen=True, slots=True)
+class Backlink:
+    title: str
+    url: Url
+    fragment: str
+    context: str
+    card_title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    url: str
+    source: str
+    id: str
+    label: str
+
+    @classmethod
+    def of(cls, link: PaperLink | None) -> Paper | None:
+        return None if link is None else cls(link.url, link.source, link.id, paper_label(link))
+
+
+@dataclass(frozen=True, slots=True)
+class CardInfo:
+    title: str
+    anchor: str
+    url: Url
+    note_title: str
+    note_url: Url
+    fragment: str
+    tags: tuple[Chip, ...]
+    authors: tuple[Chip, ...]
+    et_al: bool
+    paper: Paper | None
+    talk: str
+    date: str
+    from_frontmatter: bool
+    backlinks: tuple[Backlink, ...] = ()
+    same_authors: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True)
+class Site:
+    model: Model
+    views: Views
+    dates: dict[VaultPath, str]
+    globals: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def published(self) -> frozenset[VaultPath]:
+        return self.views.published
+
+    def note_url(self, path: VaultPath) -> Url:
+        return self.model.vault.urls[path]
+
+    def title(self, path: VaultPath) -> str:
+        return self.model.vault.notes[path].title
+
+    def tag_chips(self, names: tuple[str, ...]) -> tuple[Chip, ...]:
+        seen: dict[str, Chip] = {}
+        for name in names:
+            ident = tag_identity(name)
+            seen.setdefault(ident, Chip(name, tag_url(ident)))
+        return tuple(seen.values())
+
+    def author_chips(self, names: tuple[str, ...]) -> tuple[Chip, ...]:
+        return tuple(Chip(n, self.views.author_urls[name_key(n)]) for n in names)
+
+    def backlinks(self, items: list[Any] | None, target: VaultPath) -> tuple[Backlink, ...]:
+        """Backlinks from published notes, one per source paragraph."""
+        out: dict[tuple[str, str], Backlink] = {}
+        for b in items or ():
+            if b.source not in self.published:
+                continue
+            source = self.model.vault.notes[b.source]
+            card = source.cards[b.card] if b.card is not None else None
+            fragment = card.anchor if card and not card.from_frontmatter else ""
+            card_title = card.title if card and not card.from_frontmatter else ""
+            key = (b.source, b.context)
+            out.setdefault(
+                key,
+                Backlink(source.title, self.note_url(b.source), fragment, b.context, card_title),
+            )
+        return tuple(out.values())
+
+    def card_info(self, note: Note, k: int, with_backlinks: bool = True) -> CardInfo:
+        card: Card = note.cards[k]
+        graph = self.model.graph
+        backlinks: tuple[Backlink, ...] = ()
+        if with_backlinks:
+            source = (
+                graph.backlinks.get(note.path)
+                if card.from_frontmatter
+                else graph.card_backlinks.get((note.path, k))
+            )
+            backlinks = self.backlinks(source, note.path)
+        return CardInfo(
+            title=card.title,
+            anchor=card.anchor,
+            url=self.model.vault.card_urls[(note.path, k)],
+            note_title=note.title,
+            note_url=self.note_url(note.path),
+            fragment=card.anchor,
+            tags=self.tag_chips(card.tags),
+            authors=self.author_chips(card.authors),
+            et_al=card.et_al,
+            paper=Paper.of(card.paper),
+            talk=card.talk,
+            date=self.dates.get(note.path, ""),
+            from_frontmatter=card.from_frontmatter,
+            backlinks=backlinks,
+        )
+
+
+def site_globals(model: Model, views: Views, extra_css: tuple[str, ...]) -> dict[str, Any]:
+    config = model.config
+    published = views.published
+    notes = [n for p, n in model.vault.notes.items() if p in published]
+    base = config.base_url.rstrip("/")
+    canonical = base + "/" if base.startswith(("http://", "https://")) else ""
+    return {
+        "title": config.title,
+        "description": config.description,
+        "author": config.author,
+        "language": config.language,
+        "version": __version__,
+        "base_path": base_path_of(config.base_url),
+        "canonical": canonical,
+        "extra_css": extra_css,
+        "counts": {
+            "notes": len(notes),
+            "cards": sum(len(n.cards) for n in notes),
+            "links": sum(len(n.links) for n in notes),
+            "tags": len(model.graph.tags),
+            "authors": len(model.graph.authors),
+            "missing": len(model.graph.missing),
+        },
+    }

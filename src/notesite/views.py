@@ -1,0 +1,202 @@
+"""What every hole of every note becomes: resolved targets turned into ``NoteView``s.
+
+Computed once per build in the main process, in time linear in the number of
+links.  A note's view changes only when something it points at changes (a title,
+a URL, publication), which is exactly when its page must be re-rendered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .diagnostics import Code, Diagnostic
+from .load import Model
+from .model import Card, LinkRef, Note
+from .paths import Url, VaultPath, author_url, file_url, name_key, slugify, tag_url
+from .render import Embedded, EmbedView, LinkView, NoteView, embed_kind
+from .resolve import Target
+from .tags import tag_identity
+from .wikilinks import WikiTarget
+
+MISSING_URL = Url("missing/")
+
+
+@dataclass(frozen=True)
+class Views:
+    notes: dict[VaultPath, NoteView]
+    published: frozenset[VaultPath]
+    author_urls: dict[str, Url]
+    diagnostics: tuple[Diagnostic, ...]
+
+    def embedded(self, model: Model, roots: Iterable[VaultPath]) -> dict[VaultPath, Embedded]:
+        """The notes a page transcludes, transitively (bounded by the embed depth)."""
+        found: dict[VaultPath, Embedded] = {}
+        stack = list(roots)
+        seen = set(stack)
+        while stack:
+            path = stack.pop()
+            for link in self.notes[path].links:
+                target = link.embed.path if link.embed and link.embed.kind == "note" else None
+                if target is None or target in seen:
+                    continue
+                seen.add(target)
+                stack.append(target)
+                note = model.vault.notes[target]
+                url = model.vault.urls[target] if target in self.published else None
+                found[target] = Embedded(note.title, url, note.fragment, self.notes[target])
+        return dict(sorted(found.items()))
+
+
+def missing_anchor(name: str) -> str:
+    return slugify(name) or "missing"
+
+
+def part_range(note: Note, start_mark: int, end_mark: int | None) -> tuple[int, int]:
+    marks = note.fragment.marks
+    return marks[start_mark] + 1, (marks[end_mark] if end_mark is not None else -1)
+
+
+def section_range(note: Note, heading: int) -> tuple[int, int]:
+    """A heading's section: to the next top-level heading of the same or higher level."""
+    head = note.headings[heading]
+    end = next(
+        (h.mark for h in note.headings[heading + 1 :] if h.top and h.level <= head.level), None
+    )
+    return part_range(note, head.mark, end)
+
+
+def card_range(note: Note, card: Card) -> tuple[int, int]:
+    if card.from_frontmatter:
+        return 0, -1
+    return part_range(note, card.start, card.end)
+
+
+def _label(link: LinkRef, target_title: str | None) -> str:
+    if link.label:
+        return link.label
+    display = WikiTarget(link.path, link.headings, link.block).display()
+    if not link.path and not link.headings and not link.block and target_title:
+        return target_title
+    return display or (target_title or link.raw)
+
+
+class _ViewBuilder:
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        vault = model.vault
+        self.published = frozenset(p for p, n in vault.notes.items() if n.publish)
+        self.author_urls = _author_urls(model)
+        self.problems: list[Diagnostic] = []
+
+    def link(self, note: Note, link: LinkRef, target: Target) -> LinkView:
+        vault = self.model.vault
+        if target.kind == "note" and target.path is not None:
+            dest = vault.notes[target.path]
+            label = _label(link, dest.title)
+            if target.path not in self.published:
+                return LinkView(
+                    None, label=label, title=f"{dest.title} (not published)", css="unpublished"
+                )
+            embed = self.note_embed(dest, target) if link.kind == "embed" else None
+            title = dest.title
+            if target.card is not None and not dest.cards[target.card].from_frontmatter:
+                title = f"{dest.cards[target.card].title} — {dest.title}"
+            return LinkView(vault.urls[target.path], target.anchor, label, title, "internal", embed)
+        if target.kind == "asset" and target.path is not None:
+            name = target.path.rsplit("/", 1)[-1]
+            label = (link.label or "") if link.kind == "image" else _label(link, name)
+            kind = embed_kind(target.path)
+            embed = None
+            if link.kind in ("embed", "image"):
+                embed = EmbedView(kind, width=link.width, height=link.height)
+            return LinkView(file_url(target.path), "", label or "", target.path, "file", embed)
+        label = link.label or _label(link, None)
+        if target.kind == "missing":
+            embed = EmbedView("missing") if link.kind == "embed" else None
+            return LinkView(
+                MISSING_URL,
+                missing_anchor(target.name),
+                label,
+                "not written yet",
+                "unresolved",
+                embed,
+            )
+        css = "outside" if target.kind == "outside" else "unresolved"
+        return LinkView(None, label=label, title=f"not found: {link.raw}", css=css)
+
+    def note_embed(self, dest: Note, target: Target) -> EmbedView:
+        if target.block:
+            block = next(b for b in dest.blocks if b.id.casefold() == target.block.casefold())
+            start, end = part_range(dest, block.start, block.end)
+            return EmbedView("note", dest.path, start, end, block.wrap)
+        if target.heading is not None:
+            start, end = section_range(dest, target.heading)
+            return EmbedView("note", dest.path, start, end)
+        if target.card is not None and target.anchor:
+            start, end = card_range(dest, dest.cards[target.card])
+            return EmbedView("note", dest.path, start, end)
+        return EmbedView("note", dest.path)
+
+    def note(self, note: Note) -> NoteView:
+        targets = self.model.resolution.targets[note.path]
+        links = tuple(self.link(note, ln, t) for ln, t in zip(note.links, targets, strict=True))
+        tags = tuple((tag_url(tag_identity(t.name)), t.name) for t in note.tags)
+        authors = {
+            k: tuple((self.author_urls[name_key(a)], a) for a in card.authors)
+            for k, card in enumerate(note.cards)
+        }
+        return NoteView(links, tags, authors)
+
+    def cycles(self, views: Mapping[VaultPath, NoteView]) -> dict[VaultPath, NoteView]:
+        """Embeds that would transclude themselves become links (and are reported)."""
+        g = nx.DiGraph()
+        for path, view in views.items():
+            for link in view.links:
+                if link.embed and link.embed.kind == "note" and link.embed.path:
+                    g.add_edge(path, link.embed.path)
+        cyclic = {n for scc in nx.strongly_connected_components(g) if len(scc) > 1 for n in scc}
+        cyclic |= {u for u, v in g.edges if u == v}
+        out = dict(views)
+        for path in sorted(cyclic):
+            note = self.model.vault.notes[path]
+            new_links = []
+            for ref, link in zip(note.links, views[path].links, strict=True):
+                if link.embed and link.embed.kind == "note" and link.embed.path in cyclic:
+                    message = f"embedding {ref.raw!r} would transclude {path} into itself; shown as a link"
+                    self.problems.append(
+                        Diagnostic.make(path, ref.line, Code.EMBED_CYCLE, message, ref.raw)
+                    )
+                    link = LinkView(
+                        link.url,
+                        link.fragment,
+                        link.label,
+                        link.title,
+                        link.css,
+                        EmbedView("cycle"),
+                    )
+                new_links.append(link)
+            out[path] = NoteView(tuple(new_links), views[path].tags, views[path].authors)
+        return out
+
+
+def _author_urls(model: Model) -> dict[str, Url]:
+    urls: dict[str, Url] = {}
+    taken: set[str] = set()
+    for key, info in model.graph.authors.items():
+        base = slugify(info.name) or "author"
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        urls[key] = author_url(slug)
+    return urls
+
+
+def build_views(model: Model) -> Views:
+    builder = _ViewBuilder(model)
+    views = {path: builder.note(note) for path, note in model.vault.notes.items()}
+    views = builder.cycles(views)
+    return Views(views, builder.published, builder.author_urls, tuple(builder.problems))
