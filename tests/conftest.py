@@ -61,3 +61,7 @@ def vault(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Model]:
         return load_model(root, config or Config(), jobs=1)
 
     return make
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden expectations")
