@@ -50,39 +50,88 @@ VERBS = """improve reduce increase match beat outperform stabilize predict estim
 optimize regularize penalize compress distill prune quantize retrieve rerank generate sample
 decode encode route scale saturate collapse diverge converge overfit generalize memorize transfer
 align steer probe explain measure compare replace simplify dominate hurt""".split()
-ADVS = "surprisingly consistently rarely often mostly barely clearly arguably roughly reliably".split()
+ADVS = "surprisingly consistently rarely often mostly barely clearly arguably reliably".split()
 PREPS = "for on with under across without beyond against inside after".split()
-OPENERS = ["In practice,", "Empirically,", "Surprisingly,", "At 7B scale,", "In the ablation,",
-           "On long contexts,", "Without the KL term,", "As expected,", "Crucially,", "One caveat:",
-           "My reading is that", "The authors claim that", "Compared to the baseline,"]
-UNI = ["Café", "Über", "niño", "α-entmax", "β-VAE", "λ-return", "注意力", "変換器", "Straße",
-       "naïve", "Möbius", "señal", "Δ-rule", "σ-reparam", "Zürich", "学習", "Ω-net", "déjà-vu"]
-FIRST = "Paul Jan Ada Wei Priya Tom Sara Yuki Omar Lena Ravi Mia Chen Noah Ana Ilya Dario Zoë".split()
+OPENERS = [
+    "In practice,",
+    "Empirically,",
+    "Surprisingly,",
+    "At 7B scale,",
+    "In the ablation,",
+    "On long contexts,",
+    "Without the KL term,",
+    "As expected,",
+    "Crucially,",
+    "One caveat:",
+    "My reading is that",
+    "The authors claim that",
+    "Compared to the baseline,",
+]
+UNI = [
+    "Café",
+    "Über",
+    "niño",
+    "α-entmax",
+    "β-VAE",
+    "λ-return",
+    "注意力",
+    "変換器",
+    "Straße",
+    "naïve",
+    "Möbius",
+    "señal",
+    "Δ-rule",
+    "σ-reparam",
+    "Zürich",
+    "学習",
+    "Ω-net",
+    "déjà-vu",
+]
+FIRST = "Paul Jan Ada Wei Priya Tom Sara Yuki Omar Lena Ravi Mia Chen Noah Ana Ilya Zoë".split()
 LAST = "Smith Chen Wang Kumar Garcia Ng Lee Brown Kim Singh Ivanov Rossi Sato Novak Diaz".split()
 ULAST = ["Müller", "Łukasiewicz", "Núñez", "Øster", "Çelik", "Dvořák"]
-AREAS = {"alignment": "rlhf dpo reward-model constitutional oversight preference",
-         "reasoning": "cot math planning search self-consistency verification",
-         "scaling": "laws compute data emergence moe parallelism",
-         "retrieval": "rag dense-retrieval reranking graphrag memory indexing",
-         "interpretability": "circuits probing sae features attribution steering",
-         "efficiency": "quantization pruning distillation kv-cache speculative flash-attention",
-         "finetuning": "lora instruction-tuning peft adapters sft merging",
-         "agents": "tools planning web-agents multi-agent code-agents memory",
-         "multimodal": "vision-language audio video diffusion clip captioning",
-         "evaluation": "benchmarks contamination llm-judge human-eval leaderboards robustness",
-         "architectures": "attention ssm mamba positional normalization recurrent",
-         "safety": "jailbreaks red-teaming robustness deception refusal unlearning",
-         "pretraining": "data-mixture tokenization curriculum dedup synthetic-data objectives",
-         "optimization": "adam schedules warmup second-order stability mup",
-         "theory": "generalization icl grokking double-descent kernels information"}
+AREAS = {
+    "alignment": "rlhf dpo reward-model constitutional oversight preference",
+    "reasoning": "cot math planning search self-consistency verification",
+    "scaling": "laws compute data emergence moe parallelism",
+    "retrieval": "rag dense-retrieval reranking graphrag memory indexing",
+    "interpretability": "circuits probing sae features attribution steering",
+    "efficiency": "quantization pruning distillation kv-cache speculative flash-attention",
+    "finetuning": "lora instruction-tuning peft adapters sft merging",
+    "agents": "tools planning web-agents multi-agent code-agents memory",
+    "multimodal": "vision-language audio video diffusion clip captioning",
+    "evaluation": "benchmarks contamination llm-judge human-eval leaderboards robustness",
+    "architectures": "attention ssm mamba positional normalization recurrent",
+    "safety": "jailbreaks red-teaming robustness deception refusal unlearning",
+    "pretraining": "data-mixture tokenization curriculum dedup synthetic-data objectives",
+    "optimization": "adam schedules warmup second-order stability mup",
+    "theory": "generalization icl grokking double-descent kernels information",
+}
 EXTRA_TAGS = "llm rl nlp cv history survey to-read reread important idea question".split()
 FACETS = "survey open-questions tricks failure-modes".split()
 HEAD_FIXED = ["Open questions", "Summary", "Related work", "Key results", "Caveats", "Setup"]
 DAILY_HEADS = ["Log", "Papers read", "Ideas", "Todo", "Meetings"]
 # Link forms and their relative frequency; "dangling"/"danghead" are ~3 % of all links.
-KINDS = {"plain": 24, "alias": 9, "head": 9, "headalias": 4, "local": 4, "block": 7, "path": 6,
-         "md": 2, "fmalias": 3, "embed": 2.5, "embedhead": 1.5, "embedblock": 1.5, "img": 3,
-         "imgw": 2, "mdlink": 5, "mdimg": 2, "dangling": 2.4, "danghead": 0.6}
+KINDS = {
+    "plain": 24,
+    "alias": 9,
+    "head": 9,
+    "headalias": 4,
+    "local": 4,
+    "block": 7,
+    "path": 6,
+    "md": 2,
+    "fmalias": 3,
+    "embed": 2.5,
+    "embedhead": 1.5,
+    "embedblock": 1.5,
+    "img": 3,
+    "imgw": 2,
+    "mdlink": 5,
+    "mdimg": 2,
+    "dangling": 2.4,
+    "danghead": 0.6,
+}
 BLOCK_KINDS = ("embed", "embedhead", "embedblock", "img", "imgw", "mdimg")
 DISPLAY = [
     r"\mathrm{softmax}(z)_@I = \frac{e^{z_@I/@G}}{\sum_{j=1}^{K} e^{z_j/@G}}",
@@ -91,14 +140,22 @@ DISPLAY = [
     r"\mathrm{Attention}(Q,K,V) = \mathrm{softmax}\!\left(\frac{QK^\top}{\sqrt{d_k}}\right)V",
     r"L(N, D) = \frac{A}{N^{@G}} + \frac{B}{D^{\beta}} + E",
     r"\theta_{t+1} = \theta_t - @G \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}",
-    r"\max_{\pi}\ \mathbb{E}_{x,\,y\sim\pi}[r(x,y)] - @G\, D_{\mathrm{KL}}(\pi \,\|\, \pi_{\mathrm{ref}})",
+    r"\max_{\pi} \mathbb{E}_{x, y\sim\pi}[r(x,y)] - @G D_{\mathrm{KL}}(\pi \| \pi_{\mathrm{ref}})",
     r"h_@I = \sigma(W_h h_{@I-1} + W_x x_@I + b)",
-    r"\nabla_\theta J = \mathbb{E}\left[\sum_@I \nabla_\theta \log \pi_\theta(a_@I \mid s_@I)\, A_@I\right]",
+    r"\nabla_\theta J = \mathbb{E}\left[\sum_@I \nabla \log \pi_\theta(a_@I|s_@I) A_@I\right]",
     r"p(y_w \succ y_l \mid x) = \sigma\big(r(x,y_w) - r(x,y_l)\big)",
     r"W' = W + \frac{@G}{r} BA, \quad B \in \mathbb{R}^{d\times r}",
 ]
-INLINE = [r"$\alpha_@I = @G x^2$", r"$@G \approx 0.1$", r"$O(n^2)$", r"$\sqrt{d_k}$",
-          r"$p_\theta(y \mid x)$", r"$@G_@I \to 0$", r"$\|W\|_F$", r"$\mathbb{E}[r] - @G$"]
+INLINE = [
+    r"$\alpha_@I = @G x^2$",
+    r"$@G \approx 0.1$",
+    r"$O(n^2)$",
+    r"$\sqrt{d_k}$",
+    r"$p_\theta(y \mid x)$",
+    r"$@G_@I \to 0$",
+    r"$\|W\|_F$",
+    r"$\mathbb{E}[r] - @G$",
+]
 GREEK = r"\alpha \beta \gamma \eta \lambda \tau \kappa \rho".split()
 
 
@@ -124,13 +181,18 @@ def png(r: Random) -> bytes:
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
     ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows, 9))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def yq(s: str) -> str:
     """YAML scalar: plain when safe, JSON (a valid YAML double-quoted string) otherwise."""
-    return json.dumps(s, ensure_ascii=False) if re.search(r"[:#\[\]{},&*!|>'\"%@`]", s) else s
+    risky = s[:1].isdigit() or re.search(r"[:#\[\]{},&*!|>'\"%@`]", s)  # dates, numbers, syntax
+    return json.dumps(s, ensure_ascii=False) if risky else s
 
 
 def zipf(k: int, s: float) -> list[float]:
@@ -169,40 +231,68 @@ class Vault:
 
     def __init__(self, n: int, seed: int) -> None:
         r = self.r = Random(seed)
-        self.stats = dict.fromkeys(["notes", "cards", "frontmatter_cards", "links", "dangling",
-                                    "missing_images", "images", "folders", "files", "bytes"], 0)
+        self.stats = dict.fromkeys(
+            [
+                "notes",
+                "cards",
+                "frontmatter_cards",
+                "links",
+                "dangling",
+                "missing_images",
+                "images",
+                "folders",
+                "files",
+                "bytes",
+            ],
+            0,
+        )
         self.taken: dict[str, int] = {}  # casefolded names, aliases and folder/name paths
+        self.dups: dict[str, int] = {}  # names in 2+ folders: linked by path, as Obsidian does
         subs = [f"{a}/{s}" for a, ss in AREAS.items() for s in ss.split()]
         self.tags = EXTRA_TAGS + list(AREAS) + subs + [f"{a}/{f}" for a in AREAS for f in FACETS]
         self.tags += [f"{t}/{f}" for t in subs[::3] for f in FACETS]
         self.tag_cw = zipf(len(self.tags), 0.8)
-        self.kind_cw = list(accumulate(KINDS.values()))
+        self.kinds, self.kind_cw = list(KINDS), list(accumulate(KINDS.values()))
         # Folders: 1-3 levels, ~12 * (n/100)**0.35 of them (about 60 for 10k notes).
-        cands = [f"papers/{a}" for a in AREAS] + [f"papers/{s}" for s in subs] + [
-            f"topics/{a}" for a in list(AREAS)[:6]] + ["reading", "inbox", "meta/templates",
-                                                        "projects/thesis", "projects/side/evals"]
+        cands = (
+            [f"papers/{a}" for a in AREAS]
+            + [f"papers/{s}" for s in subs]
+            + [f"topics/{a}" for a in list(AREAS)[:6]]
+            + ["reading", "inbox", "meta/templates", "projects/thesis", "projects/side/evals"]
+        )
         r.shuffle(cands)
         base = ["topics", "daily/2024", "papers/alignment/rlhf", "daily/2023", "daily/2025"]
         k = max(8, round(12 * (n / 100) ** 0.35))
         self.folders = ["", *base, *[c for c in cands if c not in base][: k - len(base)]]
         self.fweights = [0.15] + [r.uniform(0.4, 4.0) for _ in self.folders[1:]]
-        self.stats["folders"] = len({f.rsplit("/", i)[0] for f in self.folders[1:] for i in range(3)})
+        tree = {f.rsplit("/", i)[0] for f in self.folders[1:] for i in (0, 1, 2)}
+        self.stats["folders"] = len(tree)
         # Images: ~1 PNG per 20 notes in attachments/, a few SVGs, two per-folder img/ folders.
         self.images: list[tuple[str, bytes]] = []
         for i in range(max(3, n // 20)):
-            nm = r.choice([f"figure {i}", f"Pasted image 2024{r.randint(1, 12):02d}{i:08d}",
-                           f"{r.choice(NOUNS)}-{r.choice(NOUNS)}-{i}", f"{r.choice(ADJS)} plot {i}"])
+            a, b = r.choice(ADJS), r.choice(NOUNS)
+            nm = r.choice(
+                [
+                    f"figure {i}",
+                    f"Pasted image 2024{r.randint(1, 12):02d}{i:08d}",
+                    f"{b}-{r.choice(NOUNS)}-{i}",
+                    f"{a} {b} plot {i}",
+                ]
+            )
             self.images.append((f"attachments/{nm}.png", png(r)))
         for i in range(3 + n // 2000):
-            svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><rect width='
-                   f'"120" height="60" fill="#{r.randrange(16**6):06x}"/><circle cx="{r.randint(9, 99)}"'
-                   f' cy="30" r="{r.randint(5, 25)}" fill="#fff"/><text x="6" y="54">'
-                   f"{r.choice(NOUNS)}</text></svg>\n")
+            svg = (
+                f'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><rect '
+                f'width="120" height="60" fill="#{r.randrange(16**6):06x}"/><circle cx='
+                f'"{r.randint(9, 99)}" cy="30" r="{r.randint(5, 25)}" fill="#fff"/><text x="6" '
+                f'y="54">{r.choice(NOUNS)}</text></svg>\n'
+            )
             self.images.append((f"attachments/diagram {i}.svg", svg.encode()))
         self.local_imgs: dict[str, list[str]] = {}
         for f in [f for f in self.folders if f.startswith("papers/")][:2]:
-            self.local_imgs[f] = [f"{f}/img/plot {f.split('/')[-1]} {i}.png"
-                                  for i in range(2 + n // 1000)]
+            self.local_imgs[f] = [
+                f"{f}/img/plot {f.split('/')[-1]} {i}.png" for i in range(2 + n // 1000)
+            ]
             self.images += [(p, png(r)) for p in self.local_imgs[f]]
         self.stats["images"] = len(self.images)
         self.notes: list[Note] = []
@@ -211,6 +301,14 @@ class Vault:
         self.order = list(range(n))  # link targets: Zipf weights over a shuffled note order
         r.shuffle(self.order)
         self.cw = zipf(n, 0.9)
+        # Per-note rendering state, reset by render().
+        self.out: list[str] = []
+        self.pending: list[str] = []  # inline links still to place
+        self.blockq: list[str] = []  # embeds still to place, each on its own line
+        self.todo: list[str] = []  # block features still to place (math, code, table, ...)
+        self.fnotes: list[str] = []
+        self.marks: list[str] = []  # extra emphasis marks allowed in this note
+        self.note, self.used, self.math, self.fn = self.notes[0], 0, False, False
 
     # ---------------------------------------------------------------- pass 1: planning
     def claim(self, s: str) -> bool:
@@ -221,32 +319,60 @@ class Vault:
 
     def title(self) -> str:
         r, a, n1, n2 = self.r, self.r.choice(ADJS), self.r.choice(NOUNS), self.r.choice(NOUNS)
-        t = r.choice([f"{a} {n1} {r.choice(['survey', 'notes', 'overview', 'ideas', 'experiments'])}",
-                      f"{a} {plural(n1)}", f"Notes on {a} {n2}", f"{n1} vs {n2}",
-                      f"{n1.upper()[:4]} {n2} {r.choice(NOUNS)}", f"{plural(n1)} and {plural(n2)}"])
-        if r.random() < 0.05:
+        kind = r.choice(["survey", "notes", "overview", "ideas", "experiments"])
+        t = r.choice(
+            [
+                f"{a} {n1} {kind}",
+                f"{a} {plural(n1)}",
+                f"Notes on {a} {n2}",
+                f"{n1} vs {n2}",
+                f"{n1.upper()[:4]} {n2} {r.choice(NOUNS)}",
+                f"{plural(n1)} and {plural(n2)}",
+            ]
+        )
+        if r.random() < 0.055:
             t = f"{t} {r.choice(UNI)}" if r.random() < 0.5 else f"{r.choice(UNI)} {t}"
         if r.random() < 0.02:
-            t = r.choice([f"{t} (revisited)", f"{n1}, {n2} & {a} {plural(n1)}",
-                          f"{r.choice(LAST)}'s {t}", f"{t} (2023)"])
+            t = r.choice(
+                [
+                    f"{t} (revisited)",
+                    f"{n1}, {n2} & {a} {plural(n1)}",
+                    f"{r.choice(LAST)}'s {t}",
+                    f"{t} (2023)",
+                ]
+            )
         if r.random() < 0.55:
             t += f" {r.randrange(10000):04d}"
-        return t[0].upper() + t[1:]
+        return t[0].upper() + t[1:] if t[0].isascii() else t  # no Greek capital look-alikes
 
     def plan_note(self) -> Note:
         r = self.r
         folder = r.choices(self.folders, weights=self.fweights)[0]
         daily = folder.startswith("daily/")
-        note = Note(folder, "", "daily" if daily else "card" if r.random() < 0.64 else "topic",
-                    r.randint(1800, 3600))
+        note = Note(
+            folder,
+            "",
+            "daily" if daily else "card" if r.random() < 0.64 else "topic",
+            r.randint(1900, 3800),
+        )
         if not daily and len(self.notes) > 20 and r.random() < 0.011:  # duplicate base name
             other = self.notes[r.randrange(len(self.notes) - 20, len(self.notes))]
-            if other.folder != folder and other.kind != "daily" and self.claim(
-                    f"{folder}/{other.name}"):
+            if (
+                other.folder != folder
+                and other.kind != "daily"
+                and self.claim(f"{folder}/{other.name}")
+            ):
                 note.name = other.name
+                self.dups[other.name] = 1
         while not note.name:
-            cand = (f"{folder[6:]}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
-                    + f" {r.choice(NOUNS)}" * (r.random() < 0.3)) if daily else self.title()
+            cand = (
+                (
+                    f"{folder[6:]}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
+                    + f" {r.choice(NOUNS)}" * (r.random() < 0.3)
+                )
+                if daily
+                else self.title()
+            )
             if self.claim(cand):
                 note.name = cand
                 self.claim(f"{folder}/{cand}")
@@ -255,13 +381,25 @@ class Vault:
             while len(note.cards) < ncards:
                 a, n1, n2 = r.choice(ADJS), r.choice(NOUNS), r.choice(NOUNS)
                 acro = (a[0] + n1[0] + n2[0]).upper() + r.choice(["", "-2", "++", ""])
-                t = r.choice([f"{acro}: {a.capitalize()} {plural(n1)} for {plural(n2)}",
-                              f"On the {n1} of {a} {plural(n2)}", f"{n1.capitalize()} is all you need",
-                              f"Towards {a} {n1} {plural(n2)}", f"Scaling {plural(n1)} with {a} {n2}s",
-                              f"{a.capitalize()} {plural(n1)} are {r.choice(ADJS)} {n2} learners"])
+                p1, p2, ac = plural(n1), plural(n2), a.capitalize()
+                t = r.choice(
+                    [
+                        f"{acro}: {ac} {p1} for {p2}",
+                        f"On the {n1} of {a} {p2}",
+                        f"{n1.title()} is all you need",
+                        f"Towards {a} {n1} {p2}",
+                        f"Scaling {p1} with {a} {n2}",
+                        f"{ac} {p1} are {r.choice(ADJS)} {n2} learners",
+                    ]
+                )
                 t += f" ({r.choice(UNI)})" * (r.random() < 0.04)
-                bid = r.choice([f"{r.choice(LAST).lower()}{r.randint(2015, 2025)}", f"{n1}-{n2}",
-                                re.sub(r"[^a-z0-9-]", "", acro.lower()) + "x"])
+                bid = r.choice(
+                    [
+                        f"{r.choice(LAST).lower()}{r.randint(2015, 2025)}",
+                        f"{n1}-{n2}",
+                        re.sub(r"[^a-z0-9-]", "", acro.lower()) + "x",
+                    ]
+                )
                 if all(bid != b and t != c for c, b in note.cards):
                     note.cards.append((t, bid))
             note.blocks = [f"{r.choice(NOUNS)}-intro"] if r.random() < 0.3 else []
@@ -269,8 +407,14 @@ class Vault:
             pool = DAILY_HEADS if daily else HEAD_FIXED
             for i in range(r.randint(3, 6)):
                 lvl = 2 if i == 0 or note.heads[-1][0] == 3 or r.random() < 0.5 else 3
-                h = r.choice([r.choice(pool), f"{r.choice(ADJS).capitalize()} {plural(r.choice(NOUNS))}",
-                              f"Why {plural(r.choice(NOUNS))} {r.choice(VERBS)}"])
+                pl = plural(r.choice(NOUNS))
+                h = r.choice(
+                    [
+                        r.choice(pool),
+                        f"{r.choice(ADJS).capitalize()} {pl}",
+                        f"Why {pl} {r.choice(VERBS)}",
+                    ]
+                )
                 if h not in [x for _, x in note.heads]:
                     note.heads.append((lvl, h))
             nb = min(len(note.heads), r.choice([0, 0, 1, 1, 2, 3]))
@@ -291,13 +435,22 @@ class Vault:
     # ---------------------------------------------------------------- pass 2: links
     def atext(self) -> str:
         r = self.r
-        return r.choice(["this paper", "here", f"{r.choice(ADJS)} {r.choice(NOUNS)}", "the survey",
-                         f"{r.choice(LAST)} et al.", f"{r.choice(NOUNS)} trick", "see"])
+        return r.choice(
+            [
+                "this paper",
+                "here",
+                f"{r.choice(ADJS)} {r.choice(NOUNS)}",
+                "the survey",
+                f"{r.choice(LAST)} et al.",
+                f"{r.choice(NOUNS)} trick",
+                "see",
+            ]
+        )
 
     def link(self, note: Note, inline: bool = False) -> tuple[str, bool]:
         """One link out of ``note`` in a random Obsidian form: (markup, is_block)."""
         r, st = self.r, self.stats
-        kind = r.choices(list(KINDS), cum_weights=self.kind_cw)[0]
+        kind = r.choices(self.kinds, cum_weights=self.kind_cw)[0]
         kind = "plain" if inline and kind in BLOCK_KINDS else kind
         t = self.notes[r.choices(self.order, cum_weights=self.cw)[0]]
         st["links"] += 1
@@ -320,7 +473,7 @@ class Vault:
             while miss.casefold() in self.taken:
                 miss = self.title()
             return f"[[{miss}{'#Summary' * (kind == 'danghead')}]]", False
-        name, bang = t.name, "!" if kind.startswith("embed") else ""
+        name, bang = t.path[:-3] if t.name in self.dups else t.name, "!" * kind.startswith("embed")
         if kind in ("head", "headalias", "embedhead") and t.anchors:
             bar = f"|{self.atext()}" if kind == "headalias" else ""
             return f"{bang}[[{name}#{r.choice(t.anchors)}{bar}]]", bool(bang)
@@ -353,29 +506,38 @@ class Vault:
     def sentence(self, plain: bool = False) -> str:
         """A pseudo-prose sentence; unless ``plain``, may carry a link, tags, math or a footnote."""
         r = self.r
-        n1, n2, n3, a, v = (r.choice(NOUNS), r.choice(NOUNS), r.choice(NOUNS), r.choice(ADJS),
-                            r.choice(VERBS))
+        n1, n2, n3, a, v = (
+            r.choice(NOUNS),
+            r.choice(NOUNS),
+            r.choice(NOUNS),
+            r.choice(ADJS),
+            r.choice(VERBS),
+        )
         art, p = "an" if a[0] in "aeiou" else "a", r.randrange(7)
-        s = [f"the {a} {n1} {plural(v)} the {n2} {r.choice(PREPS)} {plural(n3)}",
-             f"{plural(n1)} {r.choice(ADVS)} {v} when the {n2} is {a}",
-             f"{art} {a} {n1} {plural(v)} {r.randint(2, 90)}% more {plural(n2)}, which "
-             f"{plural(r.choice(VERBS))} the {n3}",
-             f"we {v} the {n1} with {art} {a} {n2} and {r.choice(VERBS)} the {n3}",
-             f"the {n1} is {a} because the {n2} {plural(v)} the {r.choice(ADJS)} {n3}",
-             f"at {r.choice([1, 7, 13, 70, 405])}B parameters the {n1} {plural(v)} {r.choice(ADVS)}",
-             f"{r.choice(ADVS)}, {plural(n1)} {v} {plural(n2)} {r.choice(PREPS)} the {a} {n3}"][p]
+        s = [
+            f"the {a} {n1} {plural(v)} the {n2} {r.choice(PREPS)} {plural(n3)}",
+            f"{plural(n1)} {r.choice(ADVS)} {v} when the {n2} is {a}",
+            f"{art} {a} {n1} {plural(v)} {r.randint(2, 90)}% more {plural(n2)}, which "
+            f"{plural(r.choice(VERBS))} the {n3}",
+            f"we {v} the {n1} with {art} {a} {n2} and {r.choice(VERBS)} the {n3}",
+            f"the {n1} is {a} because the {n2} {plural(v)} the {r.choice(ADJS)} {n3}",
+            f"at {r.choice([1, 7, 13, 70, 405])}B the {n1} {plural(v)} {r.choice(ADVS)}",
+            f"{r.choice(ADVS)}, {plural(n1)} {v} {plural(n2)} {r.choice(PREPS)} the {a} {n3}",
+        ][p]
         if r.random() < 0.25:
             s = f"{r.choice(OPENERS)} {s}"
         if r.random() < 0.15:
             w = s.split(" ")
-            i, f = r.randrange(1, len(w)), r.choice(["*", "**", "`", "*", "**"] + ["==", "~~"] * self.hl)
+            i, f = r.randrange(1, len(w)), r.choice(["*", "**", "`", "*", "**", *self.marks])
             w[i] = f"{f}{w[i]}{f}"
             s = " ".join(w)
         if plain:
             return s[0].upper() + s[1:] + "."
-        if self.pending and r.random() < len(self.pending) * 110 / max(self.note.size - self.used, 250):
+        left = max(self.note.size - self.used, 250)  # spread the pending links over the note
+        if self.pending and r.random() < len(self.pending) * 110 / left:
             s = r.choice(["{}, see {}", "{} ({})", "{}, as in {}", "{}; compare {}"]).format(
-                s, self.pending.pop())
+                s, self.pending.pop()
+            )
         x = r.random()
         if x < 0.07:
             s += " " + " ".join(f"#{t}" for t in self.pick_tags(r.randint(1, 2)))
@@ -418,8 +580,10 @@ class Vault:
             self.emit("| --- | ---: |" + " ---: |" * (len(cols) - 3) + " --- |")
             for _ in range(r.randint(3, 6)):
                 nums = " | ".join(f"{r.uniform(10, 95):.1f}" for _ in cols[2:-1])
-                self.emit(f"| {r.choice(ADJS)}-{r.choice(NOUNS)} | {r.choice([1, 7, 8, 70])}B | "
-                          f"{nums} | {r.choice(ADJS)} {r.choice(NOUNS)} |")
+                self.emit(
+                    f"| {r.choice(ADJS)}-{r.choice(NOUNS)} | {r.choice([1, 7, 8, 70])}B | "
+                    f"{nums} | {r.choice(ADJS)} {r.choice(NOUNS)} |"
+                )
         elif kind == "callout":
             typ = r.choice(["note", "tip", "warning", "question", "quote", "info", "abstract"])
             fold = r.choice(["", "", "-", "+"])
@@ -438,122 +602,192 @@ class Vault:
         lang = r.choice(["python", "python", "bash", "json", "yaml"])
         ref = f"[[{r.choice(self.notes).name}]]" if r.random() < 0.3 else ""
         if lang == "python":
-            lines = ["import torch", "import torch.nn.functional as F", "",
-                     f"def {ns}_{r.choice(NOUNS)}(x, beta={r.randint(1, 9) / 10}):",
-                     f'    """{self.sentence(plain=True)}"""', *[f"    # see {ref}"] * bool(ref)]
+            lines = [
+                "import torch",
+                "import torch.nn.functional as F",
+                "",
+                f"def {ns}_{r.choice(NOUNS)}(x, beta={r.randint(1, 9) / 10}):",
+                f'    """{self.sentence(plain=True)}"""',
+                *[f"    # see {ref}"] * bool(ref),
+            ]
             while len(lines) < n - 1:
                 v = r.choice(NOUNS)
-                lines.append(r.choice([f"    {v} = F.softmax(x / {r.randint(1, 9)}, dim=-1)",
-                                       f"    {v} = x @ x.transpose(-1, -2) * beta",
-                                       f"    x = x + {r.randint(1, 99) / 100} * {v}",
-                                       f"    # {self.sentence(plain=True)}",
-                                       f"    {v} = torch.randn({r.randint(2, 64)}, {r.randint(2, 64)})"]))
+                lines.append(
+                    r.choice(
+                        [
+                            f"    {v} = F.softmax(x / {r.randint(1, 9)}, dim=-1)",
+                            f"    {v} = x @ x.transpose(-1, -2) * beta",
+                            f"    x = x + {r.randint(1, 99) / 100} * {v}",
+                            f"    # {self.sentence(plain=True)}",
+                            f"    {v} = torch.randn({r.randint(2, 64)}, 64)",
+                        ]
+                    )
+                )
             lines.append("    return x")
         elif lang == "bash":
             lines = ["set -euo pipefail", f"export CUDA_VISIBLE_DEVICES={r.randint(0, 7)}"]
             while len(lines) < n:
-                lines.append(r.choice([
-                    f"python train.py --lr {r.randint(1, 9)}e-{r.randint(3, 5)} --{r.choice(NOUNS)}"
-                    f" {r.randint(1, 512)} --out runs/{r.choice(NOUNS)}",
-                    f"torchrun --nproc_per_node {r.choice([2, 4, 8])} eval.py --task {r.choice(NOUNS)}",
-                    f'echo "{r.choice(ADJS)} {r.choice(NOUNS)} done"', f"pip install -U {r.choice(NOUNS)}"]))
+                a, b = r.choice(ADJS), r.choice(NOUNS)
+                lines.append(
+                    r.choice(
+                        [
+                            f"python train.py --lr {r.randint(1, 9)}e-{r.randint(3, 5)} --{b}"
+                            f" {r.randint(1, 512)} --out runs/{a}-{b}",
+                            f"torchrun --nproc_per_node {r.choice([2, 4, 8])} eval.py --task {b}",
+                            f'echo "{a} {b} done"',
+                            f"pip install -U {b}",
+                        ]
+                    )
+                )
         else:
-            vals = [r.choice([str(r.randint(0, 4096)), "true", json.dumps(r.choice(ADJS)),
-                              json.dumps(ref)]) for _ in range(n - 2)]
-            if lang == "json":
-                lines = ["{", ",\n".join(f'  "{k}": {v}' for k, v in zip(r.sample(NOUNS, n - 2), vals,
-                                                                           strict=True)), "}"]
-            else:
-                lines = [f"{ns}:", *[f"  {k}: {v}" for k, v in zip(r.sample(NOUNS, n - 2), vals,
-                                                                    strict=True)], "notes: |"]
+            kv = [
+                (
+                    k,
+                    r.choice(
+                        [
+                            str(r.randint(0, 4096)),
+                            "true",
+                            json.dumps(r.choice(ADJS)),
+                            json.dumps(ref),
+                        ]
+                    ),
+                )
+                for k in r.sample(NOUNS, n - 2)
+            ]
+            lines = (
+                ["{", ",\n".join(f'  "{k}": {v}' for k, v in kv), "}"]
+                if lang == "json"
+                else [f"{ns}:", *[f"  {k}: {v}" for k, v in kv]]
+            )
         self.emit(f"```{lang}\n" + "\n".join(lines) + "\n```")
 
     # ---------------------------------------------------------------- pass 2: notes
     def authors(self) -> str:
         r = self.r
-        names = [f"{r.choice(FIRST)} {r.choice(LAST + ULAST if r.random() < 0.2 else LAST)}"
-                 for _ in range(r.randint(1, 3))]
+        names = [
+            f"{r.choice(FIRST)} {r.choice(LAST + ULAST if r.random() < 0.2 else LAST)}"
+            for _ in range(r.randint(1, 3))
+        ]
         return ", ".join(names) + " et al." * (r.random() < 0.6)
 
     def paper_url(self) -> str:
         r = self.r
         aid = f"{r.randint(15, 25)}{r.randint(1, 12):02d}.{r.randint(0, 19999):05d}"
         slug = "".join(r.choice("abcdefghijkLMNOPQRSTxyz0123456789") for _ in range(10))
-        return r.choice([f"https://arxiv.org/abs/{aid}", f"https://arxiv.org/abs/{aid}",
-                         f"https://arxiv.org/pdf/{aid}", f"https://arxiv.org/pdf/{aid}.pdf",
-                         f"https://openreview.net/pdf?id={slug}", f"https://openreview.net/forum?id={slug}",
-                         f"https://github.com/{r.choice(LAST).lower()}/{r.choice(NOUNS)}-{r.choice(NOUNS)}",
-                         f"https://aclanthology.org/20{r.randint(18, 25)}.acl-long.{r.randint(1, 900)}.pdf",
-                         ""])
+        acl = f"20{r.randint(18, 25)}.acl-long.{r.randint(1, 900)}"
+        return r.choice(
+            [
+                f"https://arxiv.org/abs/{aid}",
+                f"https://arxiv.org/abs/{aid}",
+                f"https://arxiv.org/pdf/{aid}",
+                f"https://arxiv.org/pdf/{aid}.pdf",
+                f"https://openreview.net/pdf?id={slug}",
+                f"https://aclanthology.org/{acl}.pdf",
+                f"https://github.com/{r.choice(LAST).lower()}/{r.choice(NOUNS)}",
+                "",
+            ]
+        )
 
     def frontmatter(self, note: Note) -> None:
         r, tags = self.r, self.pick_tags(self.r.randint(1, 4))
         lines = ["---", f"title: {yq(note.name)}"]
-        lines += [f"tags: [{', '.join(tags)}]"] if r.random() < 0.3 else ["tags:"] + [
-            f"  - {t}" for t in tags]
+        lines += (
+            [f"tags: [{', '.join(tags)}]"]
+            if r.random() < 0.3
+            else ["tags:"] + [f"  - {t}" for t in tags]
+        )
         lines += ["aliases:", *[f"  - {yq(a)}" for a in note.aliases]] if note.aliases else []
         lines.append(f"date: {r.randint(2019, 2025)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}")
         if note.fm_card:
             authors = self.authors().removesuffix(" et al.").split(", ")
-            lines += ["authors:", *[f"  - {yq(a)}" for a in authors],
-                      f"paper: {self.paper_url() or 'https://arxiv.org/abs/2305.18290'}"]
+            lines += [
+                "authors:",
+                *[f"  - {yq(a)}" for a in authors],
+                f"paper: {self.paper_url() or 'https://arxiv.org/abs/2305.18290'}",
+            ]
         self.emit("\n".join([*lines, "---"]))
 
     def card(self, title: str, bid: str, end: float) -> None:
         """One paper card in the user's exact shape, filled up to ``end`` characters."""
         r = self.r
         yt = "".join(r.choice("abcdefghijkLMNOPQRSTxyz0123456789-_") for _ in range(11))
-        talk = r.choice([""] * 8 + [f"https://www.youtube.com/watch?v={yt}", f"https://youtu.be/{yt}"])
-        self.emit(f"## {title}{'' if r.random() < 0.15 else ' '}^{bid}\n"
-                  f"Tags: {' '.join(f'#{t}' for t in self.pick_tags(r.randint(1, 3)))}\n"
-                  f"Authors: {self.authors()}\nPaper link: {self.paper_url()}\n"
-                  f"Talk link: {talk}\nRelated:")
-        for i in range(r.randint(1, 3)):
-            note = f" ({self.sentence(True)[:-1].lower()})" if r.random() < 0.2 else ""
-            self.emit(f"{i + 1}. {self.take_link()}{note}")
+        talk = r.choice(
+            [
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                f"https://www.youtube.com/watch?v={yt}",
+                f"https://youtu.be/{yt}",
+            ]
+        )
+        self.emit(
+            f"## {title}{'' if r.random() < 0.15 else ' '}^{bid}\n"
+            f"Tags: {' '.join(f'#{t}' for t in self.pick_tags(r.randint(1, 3)))}\n"
+            f"Authors: {self.authors()}\nPaper link: {self.paper_url()}\n"
+            f"Talk link: {talk}\nRelated:"
+        )
+        small = end - self.used < 800  # several cards share this note's size budget
+        for i in range(r.randint(1, 2 if small else 3)):
+            gloss = f" ({self.sentence(True)[:-1].lower()})" if r.random() < 0.2 else ""
+            self.emit(f"{i + 1}. {self.take_link()}{gloss}")
         self.emit("### Why interesting")
-        self.lst(0, False, 2, r.randint(1, 3))
+        self.lst(0, False, 1 if small else 2, r.randint(1, 2 if small else 3))
         self.emit("### Ideas/conclusions")
         k = 0
         while k == 0 or self.used < end - 150:
             k += 1
-            self.emit(f"{k}. {r.choice(ADJS).capitalize()} {r.choice(NOUNS)} {r.choice(PREPS)} "
-                      f"{plural(r.choice(NOUNS))}")
-            self.lst(1, r.random() < 0.4, r.randint(2, 3))
+            self.emit(
+                f"{k}. {r.choice(ADJS).capitalize()} {r.choice(NOUNS)} {r.choice(PREPS)} "
+                f"{plural(r.choice(NOUNS))}"
+            )
+            self.lst(1, r.random() < 0.4, r.randint(2, 3), 1 if small else 0)
             if self.todo and r.random() < 0.4:
                 self.emit()
                 self.feature(self.todo.pop())
             elif self.blockq and r.random() < 0.2:
                 self.emit(f"\n{self.blockq.pop()}\n")
         self.emit("### References")
-        for i in range(r.randint(1, 3)):
-            ref = self.take_link() if r.random() < 0.3 else (
-                f"{r.choice(LAST)} & {r.choice(LAST)} ({r.randint(1990, 2025)})")
+        for i in range(r.randint(1, 2 if small else 3)):
+            ref = (
+                self.take_link()
+                if r.random() < 0.3
+                else (f"{r.choice(LAST)} & {r.choice(LAST)} ({r.randint(1990, 2025)})")
+            )
             self.emit(f"{i + 1}. {ref}")
         self.emit()
 
     def render(self, note: Note) -> str:
         r = self.r
         self.note, self.out, self.used, self.fnotes = note, [], 0, []
-        self.math, self.fn, self.hl = r.random() < 0.3, r.random() < 0.1, r.random() < 0.15
+        self.math, self.fn = r.random() < 0.3, r.random() < 0.1
+        self.marks = ["==", "~~"] if r.random() < 0.15 else []  # highlights / strikethrough
         links = [self.link(note) for _ in range(r.randint(6, 12))]
         self.pending = [m for m, blk in links if not blk]
         self.blockq = [m for m, blk in links if blk]
-        flags = {"math": 0.6 * self.math, "code": 0.25, "table": 0.15, "callout": 0.15,
-                 "tasks": 0.5 if note.kind == "daily" else 0.06}
+        flags = {
+            "math": 0.6 * self.math,
+            "code": 0.25,
+            "table": 0.15,
+            "callout": 0.15,
+            "tasks": 0.5 if note.kind == "daily" else 0.06,
+        }
         self.todo = [k for k, p in flags.items() if r.random() < p]
         if note.fm:
             self.frontmatter(note)
         if note.kind != "card" or note.blocks or r.random() < 0.3:
             bid = f" ^{note.blocks[0]}" if note.kind == "card" and note.blocks else ""
             self.emit(self.para(1, 3) + bid + "\n")
-        start, secs = self.used, note.cards or note.heads
-        for i, sec in enumerate(secs):
-            end = start + (note.size - start) * (i + 1) / len(secs)
-            if isinstance(sec[0], str):
-                self.card(sec[0], str(sec[1]), end)
-                continue
-            self.emit(f"{'#' * sec[0]} {sec[1]}")
+        start, nsec = self.used, len(note.cards or note.heads)
+        ends = [start + (note.size - start) * (i + 1) / nsec for i in range(nsec)]
+        for (title, bid), end in zip(note.cards, ends, strict=False):
+            self.card(title, bid, end)
+        for i, ((level, head), end) in enumerate(zip(note.heads, ends, strict=False)):
+            self.emit(f"{'#' * level} {head}")
             bid = f" ^{note.blocks[i]}" if i < len(note.blocks) else ""
             if bid and r.random() < 0.3:  # block id on a list item
                 self.emit(f"- {self.sentence()}{bid}")
@@ -609,6 +843,8 @@ def generate(out: Path, notes: int, seed: int = 7, *, force: bool = False) -> di
     and nothing is written if a planned path is still taken by a file this script did not write.
     """
     out = Path(out)
+    if notes < 1:
+        raise ValueError("notes must be >= 1")
     if out.exists() and any(out.iterdir()):
         if not force:
             raise FileExistsError(f"{out} is not empty (use --force to replace a generated vault)")
@@ -618,7 +854,7 @@ def generate(out: Path, notes: int, seed: int = 7, *, force: bool = False) -> di
     if out.exists() and any(out.iterdir()):
         clash = [p for p in paths if (out / p).exists()]
         if clash:
-            raise FileExistsError(f"refusing to overwrite a file not written by this script: {clash[0]}")
+            raise FileExistsError(f"refusing to overwrite a file it did not write: {clash[0]}")
     out.mkdir(parents=True, exist_ok=True)
     (out / MANIFEST).write_bytes(("\n".join(paths) + "\n").encode())
     made: dict[Path, int] = {}
@@ -653,9 +889,11 @@ def main(argv: list[str] | None = None) -> int:
     except (FileExistsError, NotADirectoryError) as e:
         print(f"make_vault: {e}", file=sys.stderr)
         return 2
-    print(f"notes={s['notes']} cards={s['cards']} links={s['links']} dangling={s['dangling']} "
-          f"missing_images={s['missing_images']} images={s['images']} folders={s['folders']} "
-          f"size={s['bytes'] / 1e6:.1f} MB time={time.perf_counter() - t0:.2f} s")
+    print(
+        f"notes={s['notes']} cards={s['cards']} links={s['links']} dangling={s['dangling']} "
+        f"missing_images={s['missing_images']} images={s['images']} folders={s['folders']} "
+        f"size={s['bytes'] / 1e6:.1f} MB time={time.perf_counter() - t0:.2f} s"
+    )
     return 0
 
 

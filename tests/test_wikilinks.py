@@ -141,4 +141,4 @@ def test_markdown_links_to_notes_and_files_are_links() -> None:
 def test_backlink_context_is_the_paragraph_text() -> None:
     note = note_from("- first item\n- SGD as an *implicit* regularizer, see [[Gradient descent]]\n")
     (link,) = note.links
-    assert link.context == "SGD as an implicit regularizer, see Gradient descent"
+    assert note.context(link) == "SGD as an implicit regularizer, see Gradient descent"

@@ -172,7 +172,12 @@ def _list_end(tokens: list[Token], start: int) -> int:
     return len(tokens)
 
 
+_ANY_FIELD = re.compile(r"^[ \t]*(?:" + "|".join(FIELDS) + r")[ \t]*:", re.I | re.M)
+
+
 def _cards(state: StateCore) -> None:
+    if not _ANY_FIELD.search(state.src):
+        return  # most notes hold no card: skip the token walk
     tokens = state.tokens
     out: list[Token] = []
     closes: list[int] = []  # indices (into tokens) where open cards end

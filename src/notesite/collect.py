@@ -34,6 +34,13 @@ _BLOCK_KINDS = {
     "ordered_list_open": "list",
 }
 _TEXT_TYPES = {"text", "code_inline", "math_inline", "math_inline_double"}
+_SPECIAL = frozenset(
+    {
+        "inline", "heading_open", "fence", "code_block", "card_open", "card_close",
+        "card_field_open", "card_field_close", "bullet_list_open", "ordered_list_open",
+        "bullet_list_close", "ordered_list_close",
+    }
+)  # fmt: skip
 
 
 @dataclass
@@ -55,6 +62,16 @@ class Facts:
     blocks: list[Block] = field(default_factory=list)
     cards: list[Card] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
+    length: int = 0
+    """Length of ``"\n".join(text)`` so far, for context offsets."""
+
+    def add_text(self, text: str) -> tuple[int, int]:
+        if not text:
+            return (self.length, self.length)
+        start = self.length + (1 if self.text else 0)
+        self.text.append(text)
+        self.length = start + len(text)
+        return (start, self.length)
 
 
 def plain_text(children: list[Token] | None) -> str:
@@ -118,18 +135,26 @@ class _Walker:
         self.anchors.add(anchor)
         return anchor
 
-    def link(self, kind: LinkKind, raw: str, target: WikiTarget, line: int, context: str) -> int:
+    def link(
+        self, kind: LinkKind, raw: str, target: WikiTarget, line: int, context: tuple[int, int]
+    ) -> int:
         self.facts.links.append(
             LinkRef(
                 kind, raw, target.path, target.headings, target.block, target.label,
-                target.width, target.height, line, context[:400], self.card, self.related > 0,
+                target.width, target.height, line, context, self.card, self.related > 0,
             )
         )  # fmt: skip
         return len(self.facts.links) - 1
 
     def walk(self, tokens: list[Token]) -> None:
+        out = self.out
         for i, token in enumerate(tokens):
-            self.visit(tokens, i, token)
+            # Most tokens carry nothing to record: keep this loop tight, it runs
+            # once per token of every note.
+            if token.type in _SPECIAL or token.meta:
+                self.visit(tokens, i, token)
+            else:
+                out.append(token)
 
     def visit(self, tokens: list[Token], i: int, token: Token) -> None:
         t = token.type
@@ -152,7 +177,7 @@ class _Walker:
         if t == "inline":
             self.inline(tokens, i, token)
         elif t in ("fence", "code_block"):
-            self.facts.text.append(token.content)
+            self.facts.add_text(token.content)
         self.close(token)
 
     def close(self, token: Token) -> None:
@@ -206,8 +231,7 @@ class _Walker:
     def inline(self, tokens: list[Token], i: int, token: Token) -> None:
         children = token.children or []
         line = token.map[0] + 1 if token.map else 1
-        context = plain_text(children)
-        self.facts.text.append(context)
+        context = self.facts.add_text(plain_text(children))
         parent = tokens[i - 1] if i else None
         embeds_only = (
             parent is not None
@@ -239,7 +263,7 @@ class _Walker:
             elif t.startswith("math"):
                 child.meta["line"] = line
 
-    def md_link(self, child: Token, line: int, context: str) -> None:
+    def md_link(self, child: Token, line: int, context: tuple[int, int]) -> None:
         href = str(child.attrGet("href") or "")
         internal = _internal_href(href)
         if internal is None:
@@ -250,7 +274,7 @@ class _Walker:
         target = WikiTarget(path, headings, block)
         child.meta["ref"] = self.link("mdlink", href, target, line, context)
 
-    def md_image(self, child: Token, line: int, context: str) -> None:
+    def md_image(self, child: Token, line: int, context: tuple[int, int]) -> None:
         internal = _internal_href(str(child.attrGet("src") or ""))
         if internal is None:
             return

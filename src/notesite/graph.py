@@ -4,20 +4,21 @@ Nodes: ``note:<path>``, ``card:<path>#<k>``, ``tag:<tag>``, ``author:<name>`` an
 ``missing:<name>``.  Typed edges (``link``, ``embed``, ``related``, ``tag``,
 ``author``, ``contains``, ``subtag``) carry the source line.  Backlinks, notes per
 tag and author, orphans and unresolved links are derived in one pass over the
-edges, so the whole site costs time linear in the number of links (Zola's
-``fill_backlinks``, not Quartz's per-page filter over every file).
+edges as they are added, so the whole site costs time linear in the number of
+links (Zola's ``fill_backlinks``, not Quartz's per-page filter over every file).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import networkx as nx
 
-from .model import Note
+from .model import LinkRef, Note
 from .paths import VaultPath, name_key
-from .resolve import Resolution
+from .resolve import Resolution, Target
 from .tags import tag_identity
 from .vault import CardKey, Vault
 
@@ -32,18 +33,17 @@ def card_node(path: str, k: int) -> str:
     return f"card:{path}#{k}"
 
 
-@dataclass(frozen=True, slots=True)
-class Backlink:
+class Backlink(NamedTuple):
     source: VaultPath
     card: int | None
     """Card of the *source* note that holds the link."""
     line: int
-    context: str
+    link: int
+    """Index of the link in the source note (its context is the paragraph around it)."""
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
-class TagInfo:
+class TagInfo(NamedTuple):
     name: str
     """Display spelling (the first one met, in path order)."""
     notes: tuple[VaultPath, ...]
@@ -52,8 +52,7 @@ class TagInfo:
     """Identities of the direct sub-tags."""
 
 
-@dataclass(frozen=True, slots=True)
-class AuthorInfo:
+class AuthorInfo(NamedTuple):
     name: str
     cards: tuple[CardKey, ...]
 
@@ -71,17 +70,10 @@ class LinkGraph:
 
     @classmethod
     def build(cls, vault: Vault, resolution: Resolution) -> LinkGraph:
-        g = nx.MultiDiGraph()
+        builder = _Builder()
         for path, note in vault.notes.items():
-            g.add_node(note_node(path), kind="note", path=path)
-            for k, card in enumerate(note.cards):
-                g.add_node(card_node(path, k), kind="card", path=path, card=k)
-                g.add_edge(note_node(path), card_node(path, k), kind="contains", line=card.line)
-            _add_tags(g, note)
-            _add_authors(g, note)
-        for path, note in vault.notes.items():
-            _add_links(g, note, resolution.targets[path])
-        return _derive(g, vault)
+            builder.note(note, resolution.targets[path])
+        return builder.finish(vault)
 
     def related(self, path: VaultPath, limit: int = 8) -> list[VaultPath]:
         """Notes sharing tags or links with ``path``, strongest first."""
@@ -94,129 +86,133 @@ class LinkGraph:
         for _, tag, data in g.out_edges(note_node(path), data=True):
             if data["kind"] != "tag":
                 continue
-            sharing = [u for u, _ in g.in_edges(tag) if g.nodes[u]["kind"] == "note"]
+            sharing = self.tags[tag[4:]].notes
             if len(sharing) > 200:  # a tag on everything says nothing about relatedness
                 continue
-            for u in sharing:
-                scores[g.nodes[u]["path"]] += 1 / len(sharing) ** 0.5
+            for other in sharing:
+                scores[other] += 1 / len(sharing) ** 0.5
         scores.pop(path, None)
         return sorted(scores, key=lambda p: (-scores[p], p))[:limit]
 
 
-def _add_tags(g: nx.MultiDiGraph, note: Note) -> None:
-    for tag in note.tags:
-        ident = tag_identity(tag.name)
-        parts = ident.split("/")
-        for depth in range(1, len(parts) + 1):
-            node = "tag:" + "/".join(parts[:depth])
-            if node not in g:
-                g.add_node(node, kind="tag", spelling="/".join(tag.name.split("/")[:depth]))
-            if depth > 1:
-                parent = "tag:" + "/".join(parts[: depth - 1])
-                if not g.has_edge(parent, node):
-                    g.add_edge(parent, node, kind="subtag", line=0)
-        source = card_node(note.path, tag.card) if tag.card is not None else note_node(note.path)
-        g.add_edge(source, "tag:" + ident, kind="tag", line=tag.line)
-        if tag.card is not None:
-            g.add_edge(note_node(note.path), "tag:" + ident, kind="tag", line=tag.line)
-    for k, card in enumerate(note.cards):
-        if card.from_frontmatter:
-            for name in card.tags:
-                g.add_edge(card_node(note.path, k), "tag:" + tag_identity(name), kind="tag", line=1)
+class _Builder:
+    """One pass over every note's links: graph edges and derived tables together."""
 
+    def __init__(self) -> None:
+        self.nodes: dict[str, dict[str, object]] = {}
+        self.edges: list[tuple[str, str, int, dict[str, object]]] = []
+        self.backlinks: dict[VaultPath, list[Backlink]] = defaultdict(list)
+        self.card_backlinks: dict[CardKey, list[Backlink]] = defaultdict(list)
+        self.outgoing: dict[VaultPath, dict[VaultPath, None]] = defaultdict(dict)
+        self.missing: dict[str, list[tuple[VaultPath, int]]] = defaultdict(list)
+        self.missing_names: dict[str, str] = {}
+        self.tag_notes: dict[str, dict[VaultPath, None]] = defaultdict(dict)
+        self.tag_cards: dict[str, dict[CardKey, None]] = defaultdict(dict)
+        self.tag_names: dict[str, str] = {}
+        self.children: dict[str, set[str]] = defaultdict(set)
+        self.author_cards: dict[str, list[CardKey]] = defaultdict(list)
+        self.author_names: dict[str, str] = {}
+        self.linked: set[VaultPath] = set()
 
-def _add_authors(g: nx.MultiDiGraph, note: Note) -> None:
-    for k, card in enumerate(note.cards):
-        for name in card.authors:
-            node = "author:" + name_key(name)
-            if node not in g:
-                g.add_node(node, kind="author", name=name)
-            g.add_edge(card_node(note.path, k), node, kind="author", line=card.line)
+    def edge(self, u: str, v: str, kind: str, line: int, **extra: object) -> None:
+        # An explicit key (the edge's index) spares networkx a search for a free key.
+        self.edges.append((u, v, len(self.edges), {"kind": kind, "line": line, **extra}))
 
+    def note(self, note: Note, targets: tuple[Target, ...]) -> None:
+        path = note.path
+        self.nodes[note_node(path)] = {"kind": "note", "path": path}
+        for k, card in enumerate(note.cards):
+            self.nodes[card_node(path, k)] = {"kind": "card", "path": path, "card": k}
+            self.edge(note_node(path), card_node(path, k), "contains", card.line)
+            for name in card.authors:
+                key = name_key(name)
+                self.author_names.setdefault(key, name)
+                self.author_cards[key].append((path, k))
+                self.edge(card_node(path, k), "author:" + key, "author", card.line)
+            if card.from_frontmatter:
+                for name in card.tags:
+                    self.tag(name, path, k, 1)
+        for tag in note.tags:
+            self.tag(tag.name, path, tag.card, tag.line)
+        for index, (link, target) in enumerate(zip(note.links, targets, strict=True)):
+            self.link(note, index, link, target)
 
-def _add_links(g: nx.MultiDiGraph, note: Note, targets: tuple) -> None:  # type: ignore[type-arg]
-    for link, target in zip(note.links, targets, strict=True):
+    def tag(self, name: str, path: VaultPath, card: int | None, line: int) -> None:
+        ident = tag_identity(name)
+        if ident not in self.tag_names:
+            parts, spelled = ident.split("/"), name.split("/")
+            for depth in range(1, len(parts) + 1):
+                prefix = "/".join(parts[:depth])
+                self.tag_names.setdefault(prefix, "/".join(spelled[:depth]))
+                if depth > 1:
+                    self.children["/".join(parts[: depth - 1])].add(prefix)
+        self.tag_notes[ident][path] = None
+        self.edge(note_node(path), "tag:" + ident, "tag", line)
+        if card is not None:
+            self.tag_cards[ident][(path, card)] = None
+            self.edge(card_node(path, card), "tag:" + ident, "tag", line)
+
+    def link(self, note: Note, index: int, link: LinkRef, target: Target) -> None:
         if target.kind in ("asset", "outside", "missing-asset"):
-            continue
-        source = card_node(note.path, link.card) if link.card is not None else note_node(note.path)
-        if target.kind == "missing":
-            dest = "missing:" + name_key(target.name)
-            if dest not in g:
-                g.add_node(dest, kind="missing", name=target.name)
-        elif target.card is not None:
-            dest = card_node(target.path, target.card)
-        else:
-            dest = note_node(target.path)
+            return
+        path = note.path
+        source = card_node(path, link.card) if link.card is not None else note_node(path)
         kind = "related" if link.related else ("embed" if link.kind == "embed" else "link")
-        g.add_edge(source, dest, kind=kind, line=link.line, context=link.context, path=note.path)
+        self.linked.add(path)
+        if target.kind == "missing":
+            key = name_key(target.name)
+            self.missing_names.setdefault(key, target.name)
+            self.missing[key].append((path, link.line))
+            self.edge(source, "missing:" + key, kind, link.line, link=index)
+            return
+        assert target.path is not None
+        dest = card_node(target.path, target.card) if target.card is not None else note_node(target.path)
+        self.edge(source, dest, kind, link.line, link=index)
+        if target.path == path:
+            return  # a note's links to itself are navigation, not backlinks
+        back = Backlink(path, link.card, link.line, index, kind)
+        self.backlinks[target.path].append(back)
+        if target.card is not None:
+            self.card_backlinks[(target.path, target.card)].append(back)
+        self.outgoing[path][target.path] = None
+        self.linked.add(target.path)
 
-
-def _derive(g: nx.MultiDiGraph, vault: Vault) -> LinkGraph:
-    backlinks: dict[VaultPath, list[Backlink]] = defaultdict(list)
-    card_backlinks: dict[CardKey, list[Backlink]] = defaultdict(list)
-    outgoing: dict[VaultPath, dict[VaultPath, None]] = defaultdict(dict)
-    missing: dict[str, list[tuple[VaultPath, int]]] = defaultdict(list)
-    linked: set[str] = set()
-    nodes = g.nodes
-    for u, v, data in g.edges(data=True):
-        kind = data["kind"]
-        if kind not in LINK_KINDS:
-            continue
-        src = nodes[u]
-        dst = nodes[v]
-        source_card = src.get("card")
-        if dst["kind"] == "missing":
-            missing[dst["name"]].append((data["path"], data["line"]))
-            linked.add(src["path"])
-            continue
-        if src["path"] == dst["path"]:
-            continue  # a note's links to itself are navigation, not backlinks
-        back = Backlink(data["path"], source_card, data["line"], data["context"], kind)
-        backlinks[dst["path"]].append(back)
-        if dst["kind"] == "card":
-            card_backlinks[(dst["path"], dst["card"])].append(back)
-        outgoing[src["path"]][dst["path"]] = None
-        linked.update((src["path"], dst["path"]))
-    order = lambda b: (b.source, b.line)  # noqa: E731
-    return LinkGraph(
-        graph=g,
-        backlinks={k: sorted(v, key=order) for k, v in backlinks.items()},
-        card_backlinks={k: sorted(v, key=order) for k, v in card_backlinks.items()},
-        outgoing={k: list(v) for k, v in outgoing.items()},
-        tags=_tag_infos(g),
-        authors=_author_infos(g),
-        missing=dict(sorted(missing.items(), key=lambda kv: name_key(kv[0]))),
-        orphans=tuple(p for p in vault.notes if p not in linked),
-    )
-
-
-def _tag_infos(g: nx.MultiDiGraph) -> dict[str, TagInfo]:
-    infos: dict[str, TagInfo] = {}
-    for node, data in g.nodes(data=True):
-        if data["kind"] != "tag":
-            continue
-        notes: dict[VaultPath, None] = {}
-        cards: dict[CardKey, None] = {}
-        for u, _, e in g.in_edges(node, data=True):
-            if e["kind"] != "tag":
-                continue
-            src = g.nodes[u]
-            if src["kind"] == "card":
-                cards[(src["path"], src["card"])] = None
-            notes[src["path"]] = None
-        children = tuple(
-            sorted(v[4:] for _, v, e in g.out_edges(node, data=True) if e["kind"] == "subtag")
+    def finish(self, vault: Vault) -> LinkGraph:
+        g = nx.MultiDiGraph()
+        g.add_nodes_from(self.nodes.items())
+        g.add_nodes_from(("tag:" + t, {"kind": "tag", "spelling": n}) for t, n in self.tag_names.items())
+        g.add_nodes_from(("author:" + k, {"kind": "author", "name": n}) for k, n in self.author_names.items())
+        g.add_nodes_from(("missing:" + k, {"kind": "missing", "name": n}) for k, n in self.missing_names.items())
+        g.add_edges_from(self.edges)
+        g.add_edges_from(
+            ("tag:" + parent, "tag:" + child, f"subtag:{child}", {"kind": "subtag", "line": 0})
+            for parent, kids in self.children.items()
+            for child in kids
         )
-        infos[node[4:]] = TagInfo(
-            data["spelling"], tuple(sorted(notes)), tuple(sorted(cards)), children
+        tags = {
+            ident: TagInfo(
+                name,
+                tuple(sorted(self.tag_notes.get(ident, ()))),
+                tuple(sorted(self.tag_cards.get(ident, ()))),
+                tuple(sorted(self.children.get(ident, ()))),
+            )
+            for ident, name in sorted(self.tag_names.items())
+        }
+        authors = {
+            key: AuthorInfo(self.author_names[key], tuple(sorted(set(cards))))
+            for key, cards in sorted(self.author_cards.items())
+        }
+        missing = {
+            self.missing_names[key]: refs
+            for key, refs in sorted(self.missing.items())
+        }
+        return LinkGraph(
+            graph=g,
+            backlinks=dict(self.backlinks),
+            card_backlinks=dict(self.card_backlinks),
+            outgoing={k: list(v) for k, v in self.outgoing.items()},
+            tags=tags,
+            authors=authors,
+            missing=missing,
+            orphans=tuple(p for p in vault.notes if p not in self.linked),
         )
-    return dict(sorted(infos.items()))
-
-
-def _author_infos(g: nx.MultiDiGraph) -> dict[str, AuthorInfo]:
-    infos: dict[str, AuthorInfo] = {}
-    for node, data in g.nodes(data=True):
-        if data["kind"] == "author":
-            cards = sorted({(g.nodes[u]["path"], g.nodes[u]["card"]) for u, _ in g.in_edges(node)})
-            infos[node[7:]] = AuthorInfo(data["name"], tuple(cards))
-    return dict(sorted(infos.items()))

@@ -146,7 +146,7 @@ def parse_note(source: SourceFile) -> Note:
         cards = (*cards, fm_card)  # last, so card indices in links stay valid
     publish = not (meta.get("draft") is True or meta.get("publish") is False)
     date = str(meta["date"])[:10] if meta.get("date") else None
-    body_text = "\n".join(t for t in facts.text if t)
+    body_text = "\n".join(facts.text)
     return Note(
         path=source.path,
         title=title,

@@ -51,6 +51,8 @@ class Resolution:
 
 
 def _pick(candidates: tuple[VaultPath, ...], folder: str) -> VaultPath:
+    if len(candidates) == 1:
+        return candidates[0]
     same = [c for c in candidates if posixpath.dirname(c) == folder]
     if same:
         return same[0]
@@ -189,7 +191,7 @@ class _Resolver:
         assert base.path is not None
         target = self.vault.notes[base.path]
         if link.block:
-            block = self.vault.blocks[base.path].get(link.block.casefold())
+            block = self.vault.block(base.path, link.block)
             if block is None:
                 self.report(
                     note, link, Code.MISSING_BLOCK, f"no block ^{link.block} in {base.path}"
@@ -209,7 +211,7 @@ class _Resolver:
 
     def heading_index(self, path: VaultPath, chain: tuple[str, ...]) -> int | None:
         note = self.vault.notes[path]
-        candidates = self.vault.headings[path].get(heading_key(chain[-1]), ())
+        candidates = self.vault.heading_index(path).get(heading_key(chain[-1]), ())
         for index in candidates:
             if _has_ancestors(note, index, chain[:-1]):
                 return index

@@ -112,10 +112,10 @@ class Site:
             card = source.cards[b.card] if b.card is not None else None
             fragment = card.anchor if card and not card.from_frontmatter else ""
             card_title = card.title if card and not card.from_frontmatter else ""
-            key = (b.source, b.context)
+            context = source.context(source.links[b.link])
             out.setdefault(
-                key,
-                Backlink(source.title, self.note_url(b.source), fragment, b.context, card_title),
+                (b.source, context),
+                Backlink(source.title, self.note_url(b.source), fragment, context, card_title),
             )
         return tuple(out.values())
 

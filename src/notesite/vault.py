@@ -46,11 +46,11 @@ class Vault:
     assets_by_name: dict[str, tuple[VaultPath, ...]]
     assets_by_path: dict[str, VaultPath]
     assets_by_suffix: dict[str, tuple[VaultPath, ...]]
-    headings: dict[VaultPath, dict[str, tuple[int, ...]]]
     blocks: dict[VaultPath, dict[str, Block]]
     urls: dict[VaultPath, Url]
     card_urls: dict[CardKey, Url]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    _headings: dict[VaultPath, dict[str, tuple[int, ...]]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def index(cls, notes: Iterable[Note], assets: Iterable[VaultPath] = ()) -> Vault:
@@ -59,7 +59,6 @@ class Vault:
         by_name: dict[str, list[VaultPath]] = defaultdict(list)
         by_alias: dict[str, list[VaultPath]] = defaultdict(list)
         by_card: dict[str, list[CardKey]] = defaultdict(list)
-        headings: dict[VaultPath, dict[str, tuple[int, ...]]] = {}
         blocks: dict[VaultPath, dict[str, Block]] = {}
         urls: dict[VaultPath, Url] = {}
         taken: set[str] = set()
@@ -69,11 +68,8 @@ class Vault:
                 by_alias[name_key(alias)].append(path)
             for k, card in enumerate(note.cards):
                 by_card[name_key(card.title)].append((path, k))
-            keys: dict[str, list[int]] = defaultdict(list)
-            for j, h in enumerate(note.headings):
-                keys[heading_key(h.text)].append(j)
-            headings[path] = {k: tuple(v) for k, v in keys.items()}
-            blocks[path] = {b.id.casefold(): b for b in reversed(note.blocks)}
+            if note.blocks:
+                blocks[path] = {b.id.casefold(): b for b in reversed(note.blocks)}
             url = note_url(path)
             unique = _unique(url, taken)
             if unique != url:
@@ -96,7 +92,6 @@ class Vault:
             assets_by_name=_frozen(assets_by_name),
             assets_by_path={a.casefold(): a for a in asset_list},
             assets_by_suffix=_suffixes((a.casefold(), a) for a in asset_list),
-            headings=headings,
             blocks=blocks,
             urls=urls,
             card_urls=card_urls,
@@ -105,6 +100,20 @@ class Vault:
 
     def note(self, path: VaultPath) -> Note:
         return self.notes[path]
+
+    def heading_index(self, path: VaultPath) -> dict[str, tuple[int, ...]]:
+        """Headings of a note by normalised text, built on first use (most notes are
+        never the target of a heading link)."""
+        cached = self._headings.get(path)
+        if cached is None:
+            keys: dict[str, list[int]] = defaultdict(list)
+            for j, h in enumerate(self.notes[path].headings):
+                keys[heading_key(h.text)].append(j)
+            cached = self._headings[path] = {k: tuple(v) for k, v in keys.items()}
+        return cached
+
+    def block(self, path: VaultPath, block_id: str) -> Block | None:
+        return self.blocks.get(path, {}).get(block_id.casefold())
 
 
 def _suffixes(keyed: Iterable[tuple[str, VaultPath]]) -> dict[str, tuple[VaultPath, ...]]:

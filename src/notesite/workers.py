@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import TypeVar
@@ -33,10 +34,17 @@ def default_jobs() -> int:
 
 
 def make_pool(jobs: int) -> Executor:
-    # forkserver: safe when threads are running (the serve watcher), and cheap
-    # because the server preloads notesite once.
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["notesite.parse"])
+    """A process pool: forked when we are single-threaded (fastest), else forkserver.
+
+    Forking a process that runs other threads (the serve watcher, the HTTP server)
+    can deadlock the child on a lock held by one of them; forkserver forks from a
+    clean single-threaded server that preloaded notesite once.
+    """
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("fork")
+    else:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["notesite.parse", "notesite.templates"])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
 
 
