@@ -15,6 +15,7 @@ from .diagnostics import Diagnostic, Severity, sort_key, summarize, to_json
 from .load import Model, load_model
 from .progress import ProgressBar
 from .views import build_views
+from .workers import paused_gc
 from .write import OutputDirError
 
 
@@ -26,7 +27,8 @@ def _vault_arg(parser: argparse.ArgumentParser) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     config = load_config(args.vault)
-    model = load_model(args.vault, config, jobs=args.jobs)
+    with paused_gc():
+        model = load_model(args.vault, config, jobs=args.jobs)
     return report(model, args.strict, args.format)
 
 

@@ -10,6 +10,7 @@ links (Zola's ``fill_backlinks``, not Quartz's per-page filter over every file).
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -57,9 +58,19 @@ class AuthorInfo(NamedTuple):
     cards: tuple[CardKey, ...]
 
 
+class Edge(NamedTuple):
+    source: str
+    target: str
+    kind: str
+    line: int
+    link: int = -1
+    """Index of the link in the source note, for link-like edges."""
+
+
 @dataclass
 class LinkGraph:
-    graph: nx.MultiDiGraph
+    nodes: dict[str, dict[str, object]]
+    edges: list[Edge]
     backlinks: dict[VaultPath, list[Backlink]] = field(default_factory=dict)
     card_backlinks: dict[CardKey, list[Backlink]] = field(default_factory=dict)
     outgoing: dict[VaultPath, list[VaultPath]] = field(default_factory=dict)
@@ -67,6 +78,26 @@ class LinkGraph:
     authors: dict[str, AuthorInfo] = field(default_factory=dict)
     missing: dict[str, list[tuple[VaultPath, int]]] = field(default_factory=dict)
     orphans: tuple[VaultPath, ...] = ()
+    note_tags: dict[VaultPath, tuple[str, ...]] = field(default_factory=dict)
+    _graph: nx.MultiDiGraph | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The vault as a networkx MultiDiGraph, for analyses (built on first use).
+
+        networkx spends ~10 µs per edge building it, a second or more on a big
+        vault, so the tables the site needs are derived while collecting the edges
+        and the MultiDiGraph is only materialised when someone asks for it.
+        """
+        if self._graph is None:
+            g = nx.MultiDiGraph()
+            g.add_nodes_from(self.nodes.items())
+            g.add_edges_from(
+                (e.source, e.target, key, {"kind": e.kind, "line": e.line, "link": e.link})
+                for key, e in enumerate(self.edges)
+            )
+            self._graph = g
+        return self._graph
 
     @classmethod
     def build(cls, vault: Vault, resolution: Resolution) -> LinkGraph:
@@ -82,17 +113,15 @@ class LinkGraph:
             scores[neighbour] += 2
         for b in self.backlinks.get(path, ()):
             scores[b.source] += 2
-        g = self.graph
-        for _, tag, data in g.out_edges(note_node(path), data=True):
-            if data["kind"] != "tag":
-                continue
-            sharing = self.tags[tag[4:]].notes
+        for tag in self.note_tags.get(path, ()):
+            sharing = self.tags[tag].notes
             if len(sharing) > 200:  # a tag on everything says nothing about relatedness
                 continue
             for other in sharing:
                 scores[other] += 1 / len(sharing) ** 0.5
         scores.pop(path, None)
-        return sorted(scores, key=lambda p: (-scores[p], p))[:limit]
+        best = heapq.nsmallest(limit, ((-score, other) for other, score in scores.items()))
+        return [other for _, other in best]
 
 
 class _Builder:
@@ -100,7 +129,7 @@ class _Builder:
 
     def __init__(self) -> None:
         self.nodes: dict[str, dict[str, object]] = {}
-        self.edges: list[tuple[str, str, int, dict[str, object]]] = []
+        self.edges: list[Edge] = []
         self.backlinks: dict[VaultPath, list[Backlink]] = defaultdict(list)
         self.card_backlinks: dict[CardKey, list[Backlink]] = defaultdict(list)
         self.outgoing: dict[VaultPath, dict[VaultPath, None]] = defaultdict(dict)
@@ -113,22 +142,19 @@ class _Builder:
         self.author_cards: dict[str, list[CardKey]] = defaultdict(list)
         self.author_names: dict[str, str] = {}
         self.linked: set[VaultPath] = set()
-
-    def edge(self, u: str, v: str, kind: str, line: int, **extra: object) -> None:
-        # An explicit key (the edge's index) spares networkx a search for a free key.
-        self.edges.append((u, v, len(self.edges), {"kind": kind, "line": line, **extra}))
+        self.note_tags: dict[VaultPath, dict[str, None]] = defaultdict(dict)
 
     def note(self, note: Note, targets: tuple[Target, ...]) -> None:
         path = note.path
         self.nodes[note_node(path)] = {"kind": "note", "path": path}
         for k, card in enumerate(note.cards):
             self.nodes[card_node(path, k)] = {"kind": "card", "path": path, "card": k}
-            self.edge(note_node(path), card_node(path, k), "contains", card.line)
+            self.edges.append(Edge(note_node(path), card_node(path, k), "contains", card.line))
             for name in card.authors:
                 key = name_key(name)
                 self.author_names.setdefault(key, name)
                 self.author_cards[key].append((path, k))
-                self.edge(card_node(path, k), "author:" + key, "author", card.line)
+                self.edges.append(Edge(card_node(path, k), "author:" + key, "author", card.line))
             if card.from_frontmatter:
                 for name in card.tags:
                     self.tag(name, path, k, 1)
@@ -147,10 +173,11 @@ class _Builder:
                 if depth > 1:
                     self.children["/".join(parts[: depth - 1])].add(prefix)
         self.tag_notes[ident][path] = None
-        self.edge(note_node(path), "tag:" + ident, "tag", line)
+        self.note_tags[path][ident] = None
+        self.edges.append(Edge(note_node(path), "tag:" + ident, "tag", line))
         if card is not None:
             self.tag_cards[ident][(path, card)] = None
-            self.edge(card_node(path, card), "tag:" + ident, "tag", line)
+            self.edges.append(Edge(card_node(path, card), "tag:" + ident, "tag", line))
 
     def link(self, note: Note, index: int, link: LinkRef, target: Target) -> None:
         if target.kind in ("asset", "outside", "missing-asset"):
@@ -163,11 +190,15 @@ class _Builder:
             key = name_key(target.name)
             self.missing_names.setdefault(key, target.name)
             self.missing[key].append((path, link.line))
-            self.edge(source, "missing:" + key, kind, link.line, link=index)
+            self.edges.append(Edge(source, "missing:" + key, kind, link.line, index))
             return
         assert target.path is not None
-        dest = card_node(target.path, target.card) if target.card is not None else note_node(target.path)
-        self.edge(source, dest, kind, link.line, link=index)
+        dest = (
+            card_node(target.path, target.card)
+            if target.card is not None
+            else note_node(target.path)
+        )
+        self.edges.append(Edge(source, dest, kind, link.line, index))
         if target.path == path:
             return  # a note's links to itself are navigation, not backlinks
         back = Backlink(path, link.card, link.line, index, kind)
@@ -178,17 +209,21 @@ class _Builder:
         self.linked.add(target.path)
 
     def finish(self, vault: Vault) -> LinkGraph:
-        g = nx.MultiDiGraph()
-        g.add_nodes_from(self.nodes.items())
-        g.add_nodes_from(("tag:" + t, {"kind": "tag", "spelling": n}) for t, n in self.tag_names.items())
-        g.add_nodes_from(("author:" + k, {"kind": "author", "name": n}) for k, n in self.author_names.items())
-        g.add_nodes_from(("missing:" + k, {"kind": "missing", "name": n}) for k, n in self.missing_names.items())
-        g.add_edges_from(self.edges)
-        g.add_edges_from(
-            ("tag:" + parent, "tag:" + child, f"subtag:{child}", {"kind": "subtag", "line": 0})
-            for parent, kids in self.children.items()
-            for child in kids
+        nodes = self.nodes
+        nodes.update(
+            ("tag:" + t, {"kind": "tag", "spelling": n}) for t, n in self.tag_names.items()
         )
+        nodes.update(
+            ("author:" + k, {"kind": "author", "name": n}) for k, n in self.author_names.items()
+        )
+        nodes.update(
+            ("missing:" + k, {"kind": "missing", "name": n}) for k, n in self.missing_names.items()
+        )
+        self.edges += [
+            Edge("tag:" + parent, "tag:" + child, "subtag", 0)
+            for parent, kids in sorted(self.children.items())
+            for child in sorted(kids)
+        ]
         tags = {
             ident: TagInfo(
                 name,
@@ -202,12 +237,10 @@ class _Builder:
             key: AuthorInfo(self.author_names[key], tuple(sorted(set(cards))))
             for key, cards in sorted(self.author_cards.items())
         }
-        missing = {
-            self.missing_names[key]: refs
-            for key, refs in sorted(self.missing.items())
-        }
+        missing = {self.missing_names[key]: refs for key, refs in sorted(self.missing.items())}
         return LinkGraph(
-            graph=g,
+            nodes=nodes,
+            edges=self.edges,
             backlinks=dict(self.backlinks),
             card_backlinks=dict(self.card_backlinks),
             outgoing={k: list(v) for k, v in self.outgoing.items()},
@@ -215,4 +248,5 @@ class _Builder:
             authors=authors,
             missing=missing,
             orphans=tuple(p for p in vault.notes if p not in self.linked),
+            note_tags={p: tuple(t) for p, t in self.note_tags.items()},
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from .graph import LINK_KINDS
 from .site import Site
@@ -11,7 +12,7 @@ from .views import missing_anchor
 
 def graph_json(site: Site) -> bytes:
     """Nodes keyed by the URL a click opens; links as pairs of node indices."""
-    g = site.model.graph.graph
+    graph = site.model.graph
     vault = site.model.vault
     index: dict[str, int] = {}
     nodes: list[dict[str, str]] = []
@@ -19,7 +20,7 @@ def graph_json(site: Site) -> bytes:
     def node_for(name: str) -> int | None:
         if name in index:
             return index[name]
-        data = g.nodes[name]
+        data: dict[str, Any] = graph.nodes[name]
         kind = data["kind"]
         if kind in ("note", "card") and data["path"] not in site.published:
             return None
@@ -47,13 +48,13 @@ def graph_json(site: Site) -> bytes:
         nodes.append(item)
         return index[name]
 
-    for name in sorted(g.nodes):
+    for name in sorted(graph.nodes):
         node_for(name)
     links: set[tuple[int, int]] = set()
-    for u, v, data in g.edges(data=True):
-        if data["kind"] not in LINK_KINDS and data["kind"] != "contains":
+    for edge in graph.edges:
+        if edge.kind not in LINK_KINDS and edge.kind != "contains":
             continue
-        a, b = node_for(u), node_for(v)
+        a, b = node_for(edge.source), node_for(edge.target)
         if a is not None and b is not None and a != b:
             links.add((a, b))
     payload = {"nodes": nodes, "links": sorted(links)}

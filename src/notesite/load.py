@@ -7,6 +7,7 @@ touch the disk.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,15 +47,31 @@ def parse_all(
     return run_all(parse_note, readable, lambda s: len(s.text or ""), jobs, progress=progress)
 
 
-def load_model(root: Path, config: Config, jobs: int = 0) -> Model:
+def load_model(
+    root: Path, config: Config, jobs: int = 0, stages: dict[str, float] | None = None
+) -> Model:
     """Read and understand the vault; every problem ends up in ``diagnostics``."""
+    times = stages if stages is not None else {}
+    started = time.perf_counter()
+
+    def clock(stage: str) -> None:
+        nonlocal started
+        now = time.perf_counter()
+        times[stage] = now - started
+        started = now
+
     root = root.resolve()
     inventory = discover(root, config.exclude, skip=(output_dir(root, config),))
     sources = [read_source(root, path) for path in inventory.notes]
+    clock("load")
     notes = parse_all(sources, jobs)
+    clock("parse")
     vault = Vault.index(notes, inventory.assets)
+    clock("index")
     resolution = resolve(vault)
+    clock("resolve")
     graph = LinkGraph.build(vault, resolution)
+    clock("graph")
     problems = [d for s in sources if s.text is None for d in s.diagnostics]
     problems += [d for n in notes for d in n.diagnostics]
     problems += [*vault.diagnostics, *resolution.diagnostics]

@@ -16,9 +16,9 @@ like this, so it is small, pure and tested by tables in ``tests/test_paths.py``.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import NewType
 from urllib.parse import quote
@@ -56,13 +56,17 @@ def heading_key(text: str) -> str:
     ``**bold**`` markup, its punctuation (``:`` is not even allowed in Obsidian link
     text) or its capitalisation; all of those must land on the same heading.
     """
-    text = _MARKUP.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = _MARKUP.sub("", text).casefold()
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
 def name_key(name: str) -> str:
     """Case-insensitive identity of a note name, alias or card title."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    if not name.isascii():
+        name = unicodedata.normalize("NFKC", name)
+    return " ".join(name.casefold().split())
 
 
 def note_url(path: VaultPath) -> Url:
@@ -102,32 +106,38 @@ def output_path(url: Url) -> PurePosixPath:
     return PurePosixPath(url)
 
 
+@lru_cache(maxsize=1 << 16)
+def _quote(text: str, safe: str) -> str:
+    return quote(text, safe=safe)
+
+
 def encode(path: str, fragment: str = "") -> str:
     """Percent-encode a URL path (``#`` and ``?`` in names included) and its fragment."""
-    encoded = quote(path, safe=_SAFE)
+    encoded = _quote(path, _SAFE)
     if fragment:
-        encoded += "#" + quote(fragment, safe=_SAFE + "^")
+        encoded += "#" + _quote(fragment, _SAFE + "^")
     return encoded
 
 
 def relative_href(from_page: Url, to: Url, fragment: str = "") -> str:
     """An href from one page to another that works under any base path.
 
+    Pure string work on clean site-relative URLs (no ``os.path``: this runs for
+    every link of every page).
+
     >>> relative_href(Url("notes/a/b/"), Url("tags/x/"))
     '../../../tags/x/'
     """
-    from_dir = (
-        from_page
-        if from_page.endswith("/") or from_page == HOME
-        else (posixpath.dirname(from_page) + "/")
-    )
     if to == from_page and fragment:
         return encode("", fragment)
-    target = to.rstrip("/") or "."
-    rel = posixpath.relpath(target, from_dir.rstrip("/") or ".")
-    if to.endswith("/") or to == HOME:
-        rel = "./" if rel == "." else rel + "/"
-    return encode(rel, fragment)
+    here = from_page.split("/")[:-1]  # the page's folder: "notes/a/" -> [notes, a]
+    there = to.split("/")
+    common = 0
+    limit = min(len(here), len(there) - 1)
+    while common < limit and here[common] == there[common]:
+        common += 1
+    rel = "../" * (len(here) - common) + "/".join(there[common:])
+    return encode(rel or "./", fragment)
 
 
 def absolute_href(base_path: str, to: Url, fragment: str = "") -> str:

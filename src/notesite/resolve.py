@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .diagnostics import Code, Diagnostic
 from .model import LinkRef, Note
@@ -30,8 +30,7 @@ ASSET_EXTENSIONS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     kind: TargetKind
     path: VaultPath | None = None
     anchor: str = ""
@@ -74,7 +73,7 @@ class _Resolver:
             key = key[:-3]
         if "/" in key:
             exact = v.by_path.get(key.lstrip("/"))
-            suffix = v.by_suffix.get(key.lstrip("/"), ())
+            suffix = v.by_suffix(key.lstrip("/"))
             candidates = (exact,) if exact else suffix
         else:
             candidates = v.by_name.get(key, ())
@@ -111,7 +110,7 @@ class _Resolver:
         if found is None:
             key = name.casefold()
             if "/" in key:
-                suffix = v.assets_by_suffix.get(key, ())
+                suffix = v.assets_by_suffix(key)
                 found = _pick(suffix, note.folder) if suffix else None
             elif key in v.assets_by_name:
                 found = _pick(v.assets_by_name[key], note.folder)

@@ -39,18 +39,20 @@ class Vault:
     assets: tuple[VaultPath, ...]
     by_name: dict[str, tuple[VaultPath, ...]]
     by_path: dict[str, VaultPath]
-    by_suffix: dict[str, tuple[VaultPath, ...]]
-    """``b/c`` -> every note whose path ends in ``/b/c`` (for ``[[b/c]]``)."""
     by_alias: dict[str, tuple[VaultPath, ...]]
     by_card_title: dict[str, tuple[CardKey, ...]]
     assets_by_name: dict[str, tuple[VaultPath, ...]]
     assets_by_path: dict[str, VaultPath]
-    assets_by_suffix: dict[str, tuple[VaultPath, ...]]
     blocks: dict[VaultPath, dict[str, Block]]
     urls: dict[VaultPath, Url]
     card_urls: dict[CardKey, Url]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
-    _headings: dict[VaultPath, dict[str, tuple[int, ...]]] = field(default_factory=dict, repr=False, compare=False)
+    _headings: dict[VaultPath, dict[str, tuple[int, ...]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _suffixes: dict[str, dict[str, tuple[VaultPath, ...]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def index(cls, notes: Iterable[Note], assets: Iterable[VaultPath] = ()) -> Vault:
@@ -86,17 +88,26 @@ class Vault:
             assets=asset_list,
             by_name=_frozen(by_name),
             by_path={path_key(p): p for p in by_path_notes},
-            by_suffix=_suffixes((path_key(p), p) for p in by_path_notes),
             by_alias=_frozen(by_alias),
             by_card_title={k: tuple(v) for k, v in by_card.items()},
             assets_by_name=_frozen(assets_by_name),
             assets_by_path={a.casefold(): a for a in asset_list},
-            assets_by_suffix=_suffixes((a.casefold(), a) for a in asset_list),
             blocks=blocks,
             urls=urls,
             card_urls=card_urls,
             diagnostics=tuple(problems),
         )
+
+    def by_suffix(self, key: str) -> tuple[VaultPath, ...]:
+        """Notes whose path ends in ``/<key>`` (for ``[[folder/Note]]``); built on first use."""
+        if "notes" not in self._suffixes:
+            self._suffixes["notes"] = _suffixes((path_key(p), p) for p in self.notes)
+        return self._suffixes["notes"].get(key, ())
+
+    def assets_by_suffix(self, key: str) -> tuple[VaultPath, ...]:
+        if "assets" not in self._suffixes:
+            self._suffixes["assets"] = _suffixes((a.casefold(), a) for a in self.assets)
+        return self._suffixes["assets"].get(key, ())
 
     def note(self, path: VaultPath) -> Note:
         return self.notes[path]

@@ -7,10 +7,12 @@ function of its input and results are put back in input order.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import TypeVar
 
@@ -19,6 +21,27 @@ R = TypeVar("R")
 
 # Below this much work (bytes of Markdown), one process is faster than two.
 PARALLEL_THRESHOLD = 2_000_000
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a batch stage.
+
+    A build creates hundreds of thousands of small acyclic records; each full
+    collection walks all of them, which cost more than a third of the graph and
+    resolve stages on a 10,000-note vault.  Reference counting still frees them.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _worker_init() -> None:
+    gc.disable()  # workers are short-lived batch processes, see paused_gc
 
 
 def default_jobs() -> int:
@@ -45,7 +68,7 @@ def make_pool(jobs: int) -> Executor:
     else:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["notesite.parse", "notesite.templates"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
 
 
 def _run_chunk(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
