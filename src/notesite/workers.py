@@ -64,11 +64,12 @@ def make_pool(jobs: int) -> Executor:
     clean single-threaded server that preloaded notesite once.
     """
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("fork")
-    else:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["notesite.parse", "notesite.templates"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
+        return ProcessPoolExecutor(
+            max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
+        )
+    server = multiprocessing.get_context("forkserver")
+    server.set_forkserver_preload(["notesite.parse", "notesite.templates"])
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=server, initializer=_worker_init)
 
 
 def _run_chunk(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
