@@ -43,7 +43,7 @@ def test_nodes_and_typed_edges(model: Model) -> None:
 
 
 def test_backlinks_with_context(model: Model) -> None:
-    back = model.graph.backlinks["Topic.md"]  # type: ignore[index]
+    back = model.graph.backlinks("Topic.md")  # type: ignore[arg-type]
     assert [(b.source, b.card, b.kind, b.line) for b in back] == [
         ("Cards.md", 0, "related", 5),
         ("Cards.md", 0, "link", 7),
@@ -54,14 +54,14 @@ def test_backlinks_with_context(model: Model) -> None:
 
 
 def test_card_backlinks(model: Model) -> None:
-    card_a = model.graph.card_backlinks[("Cards.md", 0)]  # type: ignore[index]
+    card_a = model.graph.card_backlinks(("Cards.md", 0))  # type: ignore[arg-type]
     assert sorted((b.source, b.kind) for b in card_a) == [
         ("Daily.md", "embed"),
         ("Topic.md", "link"),
     ]
-    card_b = model.graph.card_backlinks[("Cards.md", 1)]  # type: ignore[index]
+    card_b = model.graph.card_backlinks(("Cards.md", 1))  # type: ignore[arg-type]
     assert [b.source for b in card_b] == ["Topic.md"]
-    assert {b.source for b in model.graph.backlinks["Cards.md"]} == {"Topic.md", "Daily.md"}  # type: ignore[index]
+    assert {b.source for b in model.graph.backlinks("Cards.md")} == {"Topic.md", "Daily.md"}  # type: ignore[arg-type]
 
 
 def test_tags_are_case_folded_and_nested(model: Model) -> None:
@@ -88,7 +88,7 @@ def test_missing_targets_with_referrers(model: Model) -> None:
 
 def test_orphans_and_outgoing(model: Model) -> None:
     assert model.graph.orphans == ("Lonely.md",)
-    assert model.graph.outgoing["Daily.md"] == ["Topic.md", "Cards.md"]  # type: ignore[index]
+    assert model.graph.outgoing("Daily.md") == ["Topic.md", "Cards.md"]  # type: ignore[arg-type]
 
 
 def test_related_notes_rank_by_links_and_tags(model: Model) -> None:
@@ -100,6 +100,6 @@ def test_hub_backlinks_each_once(vault: Callable[..., Model]) -> None:
     files = {f"n{i:03}.md": f"[[Hub]] and [[Hub#Top]] in n{i}\n" for i in range(300)}
     files["Hub.md"] = "# Top\n"
     model = vault(files)
-    back = model.graph.backlinks["Hub.md"]  # type: ignore[index]
+    back = model.graph.backlinks("Hub.md")  # type: ignore[arg-type]
     assert len(back) == 600
     assert len({(b.source, b.line) for b in back}) == 300

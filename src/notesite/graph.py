@@ -1,11 +1,16 @@
-"""Graph stage: the vault as a networkx MultiDiGraph, and everything derived from it.
+"""Graph stage: the vault's link graph, and everything derived from it.
 
 Nodes: ``note:<path>``, ``card:<path>#<k>``, ``tag:<tag>``, ``author:<name>`` and
 ``missing:<name>``.  Typed edges (``link``, ``embed``, ``related``, ``tag``,
-``author``, ``contains``, ``subtag``) carry the source line.  Backlinks, notes per
-tag and author, orphans and unresolved links are derived in one pass over the
-edges as they are added, so the whole site costs time linear in the number of
-links (Zola's ``fill_backlinks``, not Quartz's per-page filter over every file).
+``author``, ``contains``, ``subtag``) carry the source line.
+
+Each note's contribution (its edges, the backlinks it gives, its tags, authors and
+dangling targets) is kept apart, so a saved note is removed and re-added without
+touching the rest: that is what makes ``serve`` incremental.  Backlinks are
+inverted once, as contributions are added (Zola's ``fill_backlinks``, not
+Quartz's per-page filter over every file); the networkx ``MultiDiGraph`` is built
+from the same edges on first use, because networkx spends ~10 µs per edge and the
+site itself only needs the inverted tables.
 """
 
 from __future__ import annotations
@@ -13,15 +18,15 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import networkx as nx
 
-from .model import LinkRef, Note
+from .model import Note
 from .paths import VaultPath, name_key
-from .resolve import Resolution, Target
+from .resolve import Target
 from .tags import tag_identity
-from .vault import CardKey, Vault
+from .vault import CardKey
 
 LINK_KINDS = frozenset({"link", "embed", "related"})
 
@@ -44,9 +49,18 @@ class Backlink(NamedTuple):
     kind: str
 
 
+class Edge(NamedTuple):
+    source: str
+    target: str
+    kind: str
+    line: int
+    link: int = -1
+    """Index of the link in the source note, for link-like edges."""
+
+
 class TagInfo(NamedTuple):
     name: str
-    """Display spelling (the first one met, in path order)."""
+    """Display spelling (the one used by the first note in path order)."""
     notes: tuple[VaultPath, ...]
     cards: tuple[CardKey, ...]
     children: tuple[str, ...]
@@ -58,195 +72,278 @@ class AuthorInfo(NamedTuple):
     cards: tuple[CardKey, ...]
 
 
-class Edge(NamedTuple):
-    source: str
-    target: str
-    kind: str
-    line: int
-    link: int = -1
-    """Index of the link in the source note, for link-like edges."""
-
-
 @dataclass
-class LinkGraph:
-    nodes: dict[str, dict[str, object]]
-    edges: list[Edge]
+class _Contribution:
+    """Everything one note adds to the graph, so it can be taken back out."""
+
+    edges: list[Edge] = field(default_factory=list)
     backlinks: dict[VaultPath, list[Backlink]] = field(default_factory=dict)
-    card_backlinks: dict[CardKey, list[Backlink]] = field(default_factory=dict)
-    outgoing: dict[VaultPath, list[VaultPath]] = field(default_factory=dict)
-    tags: dict[str, TagInfo] = field(default_factory=dict)
-    authors: dict[str, AuthorInfo] = field(default_factory=dict)
-    missing: dict[str, list[tuple[VaultPath, int]]] = field(default_factory=dict)
-    orphans: tuple[VaultPath, ...] = ()
-    note_tags: dict[VaultPath, tuple[str, ...]] = field(default_factory=dict)
-    _graph: nx.MultiDiGraph | None = field(default=None, repr=False, compare=False)
+    cards: dict[CardKey, list[Backlink]] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    """Tag identity -> spelling used by this note."""
+    tag_cards: set[tuple[str, CardKey]] = field(default_factory=set)
+    authors: dict[str, str] = field(default_factory=dict)
+    """Author key -> spelling used by this note."""
+    author_cards: set[tuple[str, CardKey]] = field(default_factory=set)
+    missing: list[tuple[str, str, int]] = field(default_factory=list)
+    """``(key, name as written, line)`` of each dangling link."""
+
+
+class LinkGraph:
+    def __init__(self) -> None:
+        self._notes: dict[VaultPath, _Contribution] = {}
+        self._back: dict[VaultPath, dict[VaultPath, list[Backlink]]] = defaultdict(dict)
+        self._card_back: dict[CardKey, dict[VaultPath, list[Backlink]]] = defaultdict(dict)
+        self._tag_notes: dict[str, dict[VaultPath, str]] = defaultdict(dict)
+        self._tag_cards: dict[str, set[CardKey]] = defaultdict(set)
+        self._author_cards: dict[str, dict[CardKey, str]] = defaultdict(dict)
+        self._missing: dict[str, dict[VaultPath, list[tuple[str, int]]]] = defaultdict(dict)
+        self._cache: dict[str, object] = {}
+
+    @classmethod
+    def build(
+        cls, notes: dict[VaultPath, Note], targets: dict[VaultPath, tuple[Target, ...]]
+    ) -> LinkGraph:
+        graph = cls()
+        for path, note in notes.items():
+            graph.add(note, targets[path])
+        return graph
+
+    # -- updates ------------------------------------------------------------------
+
+    def add(self, note: Note, targets: tuple[Target, ...]) -> None:
+        self.remove(note.path)
+        c = _contribution(note, targets)
+        path = note.path
+        self._notes[path] = c
+        for target, backs in c.backlinks.items():
+            self._back[target][path] = backs
+        for card_key, backs in c.cards.items():
+            self._card_back[card_key][path] = backs
+        for ident, spelling in c.tags.items():
+            self._tag_notes[ident][path] = spelling
+        for ident, card in c.tag_cards:
+            self._tag_cards[ident].add(card)
+        for key, card in c.author_cards:
+            self._author_cards[key][card] = c.authors[key]
+        for key, name, line in c.missing:
+            self._missing[key].setdefault(path, []).append((name, line))
+        self._cache.clear()
+
+    def remove(self, path: VaultPath) -> None:
+        c = self._notes.pop(path, None)
+        if c is None:
+            return
+        for target in c.backlinks:
+            _drop(self._back, target, path)
+        for card_key in c.cards:
+            _drop(self._card_back, card_key, path)
+        for ident in c.tags:
+            _drop(self._tag_notes, ident, path)
+        for ident, card in c.tag_cards:
+            self._tag_cards[ident].discard(card)
+            if not self._tag_cards[ident]:
+                del self._tag_cards[ident]
+        for key, card in c.author_cards:
+            _drop(self._author_cards, key, card)
+        for key in {m[0] for m in c.missing}:
+            _drop(self._missing, key, path)
+        self._cache.clear()
+
+    # -- queries ------------------------------------------------------------------
+
+    def backlinks(self, path: VaultPath) -> list[Backlink]:
+        """Links into a note (or any of its cards) from other notes, by source and line."""
+        return _flatten(self._back.get(path))
+
+    def card_backlinks(self, key: CardKey) -> list[Backlink]:
+        return _flatten(self._card_back.get(key))
+
+    def outgoing(self, path: VaultPath) -> list[VaultPath]:
+        """Notes this note links to, in order of first link."""
+        c = self._notes.get(path)
+        return list(c.backlinks) if c else []
+
+    def tags_of(self, path: VaultPath) -> tuple[str, ...]:
+        c = self._notes.get(path)
+        return tuple(c.tags) if c else ()
+
+    @property
+    def tags(self) -> dict[str, TagInfo]:
+        cached = self._cache.get("tags")
+        if cached is None:
+            cached = self._cache["tags"] = self._tag_infos()
+        return cached  # type: ignore[return-value]
+
+    @property
+    def authors(self) -> dict[str, AuthorInfo]:
+        cached = self._cache.get("authors")
+        if cached is None:
+            cached = self._cache["authors"] = {
+                key: AuthorInfo(cards[min(cards)], tuple(sorted(cards)))
+                for key, cards in sorted(self._author_cards.items())
+            }
+        return cached  # type: ignore[return-value]
+
+    @property
+    def missing(self) -> dict[str, list[tuple[VaultPath, int]]]:
+        """Dangling targets (by the first spelling met) with their referrers."""
+        cached = self._cache.get("missing")
+        if cached is None:
+            out = {}
+            for key in sorted(self._missing):
+                sources = self._missing[key]
+                first = min(sources)
+                refs = [(p, line) for p in sorted(sources) for _, line in sources[p]]
+                out[sources[first][0][0]] = refs
+            cached = self._cache["missing"] = out
+        return cached  # type: ignore[return-value]
+
+    @property
+    def orphans(self) -> tuple[VaultPath, ...]:
+        """Notes with no link in or out."""
+        return tuple(
+            p for p in sorted(self._notes)
+            if not self._notes[p].backlinks and not self._notes[p].missing and p not in self._back
+        )  # fmt: skip
+
+    def related(self, path: VaultPath, limit: int = 8) -> list[VaultPath]:
+        """Notes sharing links or specific tags with ``path``, strongest first."""
+        scores: dict[VaultPath, float] = defaultdict(float)
+        for neighbour in self.outgoing(path):
+            scores[neighbour] += 2
+        for source in self._back.get(path, ()):
+            scores[source] += 2
+        for tag in self.tags_of(path):
+            sharing = self._tag_notes[tag]
+            if len(sharing) > 100:  # a tag on everything says nothing about relatedness
+                continue
+            weight = 1 / len(sharing) ** 0.5
+            for other in sharing:
+                scores[other] += weight
+        scores.pop(path, None)
+        best = heapq.nsmallest(limit, ((-score, other) for other, score in scores.items()))
+        return [other for _, other in best]
+
+    @property
+    def edges(self) -> list[Edge]:
+        edges = [e for p in sorted(self._notes) for e in self._notes[p].edges]
+        for ident, info in self.tags.items():
+            edges += [Edge("tag:" + ident, "tag:" + child, "subtag", 0) for child in info.children]
+        return edges
+
+    @property
+    def nodes(self) -> dict[str, dict[str, object]]:
+        nodes: dict[str, dict[str, object]] = {}
+        for path in sorted(self._notes):
+            nodes[note_node(path)] = {"kind": "note", "path": path}
+        for path in sorted(self._notes):
+            for e in self._notes[path].edges:
+                if e.kind == "contains":
+                    k = int(e.target.rsplit("#", 1)[1])
+                    nodes[e.target] = {"kind": "card", "path": path, "card": k}
+        nodes.update(
+            ("tag:" + t, {"kind": "tag", "spelling": i.name}) for t, i in self.tags.items()
+        )
+        nodes.update(
+            ("author:" + k, {"kind": "author", "name": a.name}) for k, a in self.authors.items()
+        )
+        for key, sources in sorted(self._missing.items()):
+            nodes["missing:" + key] = {"kind": "missing", "name": sources[min(sources)][0][0]}
+        return nodes
 
     @property
     def graph(self) -> nx.MultiDiGraph:
-        """The vault as a networkx MultiDiGraph, for analyses (built on first use).
-
-        networkx spends ~10 µs per edge building it, a second or more on a big
-        vault, so the tables the site needs are derived while collecting the edges
-        and the MultiDiGraph is only materialised when someone asks for it.
-        """
-        if self._graph is None:
+        """The vault as a networkx MultiDiGraph (built on first use, for analyses)."""
+        cached = self._cache.get("nx")
+        if cached is None:
             g = nx.MultiDiGraph()
             g.add_nodes_from(self.nodes.items())
             g.add_edges_from(
                 (e.source, e.target, key, {"kind": e.kind, "line": e.line, "link": e.link})
                 for key, e in enumerate(self.edges)
             )
-            self._graph = g
-        return self._graph
+            cached = self._cache["nx"] = g
+        return cached
 
-    @classmethod
-    def build(cls, vault: Vault, resolution: Resolution) -> LinkGraph:
-        builder = _Builder()
-        for path, note in vault.notes.items():
-            builder.note(note, resolution.targets[path])
-        return builder.finish(vault)
-
-    def related(self, path: VaultPath, limit: int = 8) -> list[VaultPath]:
-        """Notes sharing tags or links with ``path``, strongest first."""
-        scores: dict[VaultPath, float] = defaultdict(float)
-        for neighbour in self.outgoing.get(path, ()):
-            scores[neighbour] += 2
-        for b in self.backlinks.get(path, ()):
-            scores[b.source] += 2
-        for tag in self.note_tags.get(path, ()):
-            sharing = self.tags[tag].notes
-            if len(sharing) > 200:  # a tag on everything says nothing about relatedness
-                continue
-            for other in sharing:
-                scores[other] += 1 / len(sharing) ** 0.5
-        scores.pop(path, None)
-        best = heapq.nsmallest(limit, ((-score, other) for other, score in scores.items()))
-        return [other for _, other in best]
+    def _tag_infos(self) -> dict[str, TagInfo]:
+        names = {ident: notes[min(notes)] for ident, notes in sorted(self._tag_notes.items())}
+        children: dict[str, set[str]] = defaultdict(set)
+        for ident in list(names):
+            parts, spelled = ident.split("/"), names[ident].split("/")
+            for depth in range(1, len(parts)):
+                names.setdefault("/".join(parts[:depth]), "/".join(spelled[:depth]))
+                children["/".join(parts[:depth])].add("/".join(parts[: depth + 1]))
+        return {
+            ident: TagInfo(
+                names[ident],
+                tuple(sorted(self._tag_notes.get(ident, ()))),
+                tuple(sorted(self._tag_cards.get(ident, ()))),
+                tuple(sorted(children.get(ident, ()))),
+            )
+            for ident in sorted(names)
+        }
 
 
-class _Builder:
-    """One pass over every note's links: graph edges and derived tables together."""
+def _drop(table: Any, key: object, member: object) -> None:
+    inner = table.get(key)
+    if inner is not None:
+        inner.pop(member, None)
+        if not inner:
+            del table[key]
 
-    def __init__(self) -> None:
-        self.nodes: dict[str, dict[str, object]] = {}
-        self.edges: list[Edge] = []
-        self.backlinks: dict[VaultPath, list[Backlink]] = defaultdict(list)
-        self.card_backlinks: dict[CardKey, list[Backlink]] = defaultdict(list)
-        self.outgoing: dict[VaultPath, dict[VaultPath, None]] = defaultdict(dict)
-        self.missing: dict[str, list[tuple[VaultPath, int]]] = defaultdict(list)
-        self.missing_names: dict[str, str] = {}
-        self.tag_notes: dict[str, dict[VaultPath, None]] = defaultdict(dict)
-        self.tag_cards: dict[str, dict[CardKey, None]] = defaultdict(dict)
-        self.tag_names: dict[str, str] = {}
-        self.children: dict[str, set[str]] = defaultdict(set)
-        self.author_cards: dict[str, list[CardKey]] = defaultdict(list)
-        self.author_names: dict[str, str] = {}
-        self.linked: set[VaultPath] = set()
-        self.note_tags: dict[VaultPath, dict[str, None]] = defaultdict(dict)
 
-    def note(self, note: Note, targets: tuple[Target, ...]) -> None:
-        path = note.path
-        self.nodes[note_node(path)] = {"kind": "note", "path": path}
-        for k, card in enumerate(note.cards):
-            self.nodes[card_node(path, k)] = {"kind": "card", "path": path, "card": k}
-            self.edges.append(Edge(note_node(path), card_node(path, k), "contains", card.line))
-            for name in card.authors:
-                key = name_key(name)
-                self.author_names.setdefault(key, name)
-                self.author_cards[key].append((path, k))
-                self.edges.append(Edge(card_node(path, k), "author:" + key, "author", card.line))
-            if card.from_frontmatter:
-                for name in card.tags:
-                    self.tag(name, path, k, 1)
-        for tag in note.tags:
-            self.tag(tag.name, path, tag.card, tag.line)
-        for index, (link, target) in enumerate(zip(note.links, targets, strict=True)):
-            self.link(note, index, link, target)
+def _flatten(by_source: dict[VaultPath, list[Backlink]] | None) -> list[Backlink]:
+    if not by_source:
+        return []
+    return [b for source in sorted(by_source) for b in by_source[source]]
 
-    def tag(self, name: str, path: VaultPath, card: int | None, line: int) -> None:
-        ident = tag_identity(name)
-        if ident not in self.tag_names:
-            parts, spelled = ident.split("/"), name.split("/")
-            for depth in range(1, len(parts) + 1):
-                prefix = "/".join(parts[:depth])
-                self.tag_names.setdefault(prefix, "/".join(spelled[:depth]))
-                if depth > 1:
-                    self.children["/".join(parts[: depth - 1])].add(prefix)
-        self.tag_notes[ident][path] = None
-        self.note_tags[path][ident] = None
-        self.edges.append(Edge(note_node(path), "tag:" + ident, "tag", line))
-        if card is not None:
-            self.tag_cards[ident][(path, card)] = None
-            self.edges.append(Edge(card_node(path, card), "tag:" + ident, "tag", line))
 
-    def link(self, note: Note, index: int, link: LinkRef, target: Target) -> None:
+def _contribution(note: Note, targets: tuple[Target, ...]) -> _Contribution:
+    c = _Contribution()
+    path = note.path
+    for k, card in enumerate(note.cards):
+        c.edges.append(Edge(note_node(path), card_node(path, k), "contains", card.line))
+        for name in card.authors:
+            key = name_key(name)
+            c.authors.setdefault(key, name)
+            c.author_cards.add((key, (path, k)))
+            c.edges.append(Edge(card_node(path, k), "author:" + key, "author", card.line))
+        if card.from_frontmatter:
+            for name in card.tags:
+                _tag(c, name, path, k, 1)
+    for tag in note.tags:
+        _tag(c, tag.name, path, tag.card, tag.line)
+    for index, (link, target) in enumerate(zip(note.links, targets, strict=True)):
         if target.kind in ("asset", "outside", "missing-asset"):
-            return
-        path = note.path
+            continue
         source = card_node(path, link.card) if link.card is not None else note_node(path)
         kind = "related" if link.related else ("embed" if link.kind == "embed" else "link")
-        self.linked.add(path)
         if target.kind == "missing":
             key = name_key(target.name)
-            self.missing_names.setdefault(key, target.name)
-            self.missing[key].append((path, link.line))
-            self.edges.append(Edge(source, "missing:" + key, kind, link.line, index))
-            return
+            c.missing.append((key, target.name, link.line))
+            c.edges.append(Edge(source, "missing:" + key, kind, link.line, index))
+            continue
         assert target.path is not None
         dest = (
             card_node(target.path, target.card)
             if target.card is not None
             else note_node(target.path)
         )
-        self.edges.append(Edge(source, dest, kind, link.line, index))
+        c.edges.append(Edge(source, dest, kind, link.line, index))
         if target.path == path:
-            return  # a note's links to itself are navigation, not backlinks
+            continue  # a note's links to itself are navigation, not backlinks
         back = Backlink(path, link.card, link.line, index, kind)
-        self.backlinks[target.path].append(back)
+        c.backlinks.setdefault(target.path, []).append(back)
         if target.card is not None:
-            self.card_backlinks[(target.path, target.card)].append(back)
-        self.outgoing[path][target.path] = None
-        self.linked.add(target.path)
+            c.cards.setdefault((target.path, target.card), []).append(back)
+    return c
 
-    def finish(self, vault: Vault) -> LinkGraph:
-        nodes = self.nodes
-        nodes.update(
-            ("tag:" + t, {"kind": "tag", "spelling": n}) for t, n in self.tag_names.items()
-        )
-        nodes.update(
-            ("author:" + k, {"kind": "author", "name": n}) for k, n in self.author_names.items()
-        )
-        nodes.update(
-            ("missing:" + k, {"kind": "missing", "name": n}) for k, n in self.missing_names.items()
-        )
-        self.edges += [
-            Edge("tag:" + parent, "tag:" + child, "subtag", 0)
-            for parent, kids in sorted(self.children.items())
-            for child in sorted(kids)
-        ]
-        tags = {
-            ident: TagInfo(
-                name,
-                tuple(sorted(self.tag_notes.get(ident, ()))),
-                tuple(sorted(self.tag_cards.get(ident, ()))),
-                tuple(sorted(self.children.get(ident, ()))),
-            )
-            for ident, name in sorted(self.tag_names.items())
-        }
-        authors = {
-            key: AuthorInfo(self.author_names[key], tuple(sorted(set(cards))))
-            for key, cards in sorted(self.author_cards.items())
-        }
-        missing = {self.missing_names[key]: refs for key, refs in sorted(self.missing.items())}
-        return LinkGraph(
-            nodes=nodes,
-            edges=self.edges,
-            backlinks=dict(self.backlinks),
-            card_backlinks=dict(self.card_backlinks),
-            outgoing={k: list(v) for k, v in self.outgoing.items()},
-            tags=tags,
-            authors=authors,
-            missing=missing,
-            orphans=tuple(p for p in vault.notes if p not in self.linked),
-            note_tags={p: tuple(t) for p, t in self.note_tags.items()},
-        )
+
+def _tag(c: _Contribution, name: str, path: VaultPath, card: int | None, line: int) -> None:
+    ident = tag_identity(name)
+    c.tags.setdefault(ident, name)
+    c.edges.append(Edge(note_node(path), "tag:" + ident, "tag", line))
+    if card is not None:
+        c.tag_cards.add((ident, (path, card)))
+        c.edges.append(Edge(card_node(path, card), "tag:" + ident, "tag", line))

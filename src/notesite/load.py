@@ -70,7 +70,7 @@ def load_model(
     clock("index")
     resolution = resolve(vault)
     clock("resolve")
-    graph = LinkGraph.build(vault, resolution)
+    graph = LinkGraph.build(vault.notes, resolution.targets)
     clock("graph")
     problems = [d for s in sources if s.text is None for d in s.diagnostics]
     problems += [d for n in notes for d in n.diagnostics]

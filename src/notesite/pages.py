@@ -117,10 +117,10 @@ def note_pages(site: Site, path: VaultPath) -> tuple[Page, ...]:
             "toc": _toc(note, model.config.toc_min_headings),
             "cards": cards,
             "fm_card": fm_card,
-            "backlinks": site.backlinks(graph.backlinks.get(path), path),
+            "backlinks": site.backlinks(graph.backlinks(path), path),
             "outgoing": tuple(
                 Item(site.title(p), site.note_url(p))
-                for p in graph.outgoing.get(path, ())
+                for p in graph.outgoing(path)
                 if p in published
             ),
             "related": tuple(

@@ -125,9 +125,9 @@ class Site:
         backlinks: tuple[Backlink, ...] = ()
         if with_backlinks:
             source = (
-                graph.backlinks.get(note.path)
+                graph.backlinks(note.path)
                 if card.from_frontmatter
-                else graph.card_backlinks.get((note.path, k))
+                else graph.card_backlinks((note.path, k))
             )
             backlinks = self.backlinks(source, note.path)
         return CardInfo(

@@ -65,7 +65,9 @@ def make_pool(jobs: int) -> Executor:
     """
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return ProcessPoolExecutor(
-            max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_init,
         )
     server = multiprocessing.get_context("forkserver")
     server.set_forkserver_preload(["notesite.parse", "notesite.templates"])
