@@ -46,7 +46,12 @@ class Target(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class Resolution:
     targets: dict[VaultPath, tuple[Target, ...]]
-    diagnostics: tuple[Diagnostic, ...]
+    problems: dict[VaultPath, tuple[Diagnostic, ...]]
+    """Resolution problems per linking note (so one note can be re-resolved alone)."""
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for path in sorted(self.problems) for d in self.problems[path])
 
 
 def _pick(candidates: tuple[VaultPath, ...], folder: str) -> VaultPath:
@@ -243,11 +248,21 @@ def _has_asset_suffix(path: str) -> bool:
     return "." in name and name.rsplit(".", 1)[-1].lower() in ASSET_EXTENSIONS
 
 
+def resolve_note(vault: Vault, note: Note) -> tuple[tuple[Target, ...], tuple[Diagnostic, ...]]:
+    """One note's links, resolved against the whole vault."""
+    resolver = _Resolver(vault)
+    targets = tuple(resolver.resolve(note, link) for link in note.links)
+    return targets, tuple(resolver.problems)
+
+
 def resolve(vault: Vault) -> Resolution:
     """Resolve every link of every note (linear in the number of links)."""
     resolver = _Resolver(vault)
-    targets = {
-        path: tuple(resolver.resolve(note, link) for link in note.links)
-        for path, note in vault.notes.items()
-    }
-    return Resolution(targets, tuple(resolver.problems))
+    targets: dict[VaultPath, tuple[Target, ...]] = {}
+    problems: dict[VaultPath, tuple[Diagnostic, ...]] = {}
+    for path, note in vault.notes.items():
+        targets[path] = tuple(resolver.resolve(note, link) for link in note.links)
+        if resolver.problems:
+            problems[path] = tuple(resolver.problems)
+            resolver.problems.clear()
+    return Resolution(targets, problems)

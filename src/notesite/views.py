@@ -7,7 +7,7 @@ a URL, publication), which is exactly when its page must be re-rendered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
@@ -24,12 +24,16 @@ from .wikilinks import WikiTarget
 MISSING_URL = Url("missing/")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Views:
+    """Every note's view; the engine replaces entries as notes change."""
+
     notes: dict[VaultPath, NoteView]
     published: frozenset[VaultPath]
     author_urls: dict[str, Url]
-    diagnostics: tuple[Diagnostic, ...]
+    cyclic: frozenset[VaultPath] = frozenset()
+    """Notes whose note embeds would transclude themselves."""
+    diagnostics: tuple[Diagnostic, ...] = ()
 
     def embedded(self, model: Model, roots: Iterable[VaultPath]) -> dict[VaultPath, Embedded]:
         """The notes a page transcludes, transitively (bounded by the embed depth)."""
@@ -83,13 +87,20 @@ def _label(link: LinkRef, target_title: str | None) -> str:
     return display or (target_title or link.raw)
 
 
-class _ViewBuilder:
-    def __init__(self, model: Model) -> None:
+class ViewBuilder:
+    """Turns one note's resolved targets into its ``NoteView``."""
+
+    def __init__(
+        self,
+        model: Model,
+        published: frozenset[VaultPath],
+        author_urls: dict[str, Url],
+        cyclic: frozenset[VaultPath],
+    ) -> None:
         self.model = model
-        vault = model.vault
-        self.published = frozenset(p for p, n in vault.notes.items() if n.publish)
-        self.author_urls = _author_urls(model)
-        self.problems: list[Diagnostic] = []
+        self.published = published
+        self.author_urls = author_urls
+        self.cyclic = cyclic
 
     def link(self, note: Note, link: LinkRef, target: Target) -> LinkView:
         vault = self.model.vault
@@ -97,33 +108,24 @@ class _ViewBuilder:
             dest = vault.notes[target.path]
             label = _label(link, dest.title)
             if target.path not in self.published:
-                return LinkView(
-                    None, label=label, title=f"{dest.title} (not published)", css="unpublished"
-                )
-            embed = self.note_embed(dest, target) if link.kind == "embed" else None
-            title = dest.title
-            if target.card is not None and not dest.cards[target.card].from_frontmatter:
-                title = f"{dest.cards[target.card].title} — {dest.title}"
-            return LinkView(vault.urls[target.path], target.anchor, label, title, "internal", embed)
+                return LinkView(None, label=label, title="not published", css="unpublished")
+            embed = None
+            if link.kind == "embed":
+                cycle = note.path in self.cyclic and target.path in self.cyclic
+                embed = EmbedView("cycle") if cycle else self.note_embed(dest, target)
+            return LinkView(vault.urls[target.path], target.anchor, label, "", "internal", embed)
         if target.kind == "asset" and target.path is not None:
             name = target.path.rsplit("/", 1)[-1]
             label = (link.label or "") if link.kind == "image" else _label(link, name)
-            kind = embed_kind(target.path)
             embed = None
             if link.kind in ("embed", "image"):
-                embed = EmbedView(kind, width=link.width, height=link.height)
-            return LinkView(file_url(target.path), "", label or "", target.path, "file", embed)
+                embed = EmbedView(embed_kind(target.path), width=link.width, height=link.height)
+            return LinkView(file_url(target.path), "", label, "", "file", embed)
         label = link.label or _label(link, None)
         if target.kind == "missing":
             embed = EmbedView("missing") if link.kind == "embed" else None
-            return LinkView(
-                MISSING_URL,
-                missing_anchor(target.name),
-                label,
-                "not written yet",
-                "unresolved",
-                embed,
-            )
+            anchor = missing_anchor(target.name)
+            return LinkView(MISSING_URL, anchor, label, "not written yet", "unresolved", embed)
         css = "outside" if target.kind == "outside" else "unresolved"
         return LinkView(None, label=label, title=f"not found: {link.raw}", css=css)
 
@@ -150,39 +152,31 @@ class _ViewBuilder:
         }
         return NoteView(links, tags, authors)
 
-    def cycles(self, views: Mapping[VaultPath, NoteView]) -> dict[VaultPath, NoteView]:
-        """Embeds that would transclude themselves become links (and are reported)."""
-        g = nx.DiGraph()
-        for path, view in views.items():
-            for link in view.links:
-                if link.embed and link.embed.kind == "note" and link.embed.path:
-                    g.add_edge(path, link.embed.path)
-        cyclic = {n for scc in nx.strongly_connected_components(g) if len(scc) > 1 for n in scc}
-        cyclic |= {u for u, v in g.edges if u == v}
-        out = dict(views)
-        for path in sorted(cyclic):
-            note = self.model.vault.notes[path]
-            new_links = []
-            for ref, link in zip(note.links, views[path].links, strict=True):
-                if link.embed and link.embed.kind == "note" and link.embed.path in cyclic:
-                    message = f"embedding {ref.raw!r} would transclude {path} into itself; shown as a link"
-                    self.problems.append(
-                        Diagnostic.make(path, ref.line, Code.EMBED_CYCLE, message, ref.raw)
-                    )
-                    link = LinkView(
-                        link.url,
-                        link.fragment,
-                        link.label,
-                        link.title,
-                        link.css,
-                        EmbedView("cycle"),
-                    )
-                new_links.append(link)
-            out[path] = NoteView(tuple(new_links), views[path].tags, views[path].authors)
-        return out
+
+def embed_cycles(model: Model) -> tuple[frozenset[VaultPath], tuple[Diagnostic, ...]]:
+    """Notes that would transclude themselves through note embeds, and a report."""
+    g = nx.DiGraph()
+    for path, note in model.vault.notes.items():
+        for link, target in zip(note.links, model.resolution.targets[path], strict=True):
+            if link.kind == "embed" and target.kind == "note" and target.path is not None:
+                g.add_edge(path, target.path)
+    cyclic = {n for scc in nx.strongly_connected_components(g) if len(scc) > 1 for n in scc}
+    cyclic |= {u for u, v in g.edges if u == v}
+    problems = []
+    for path in sorted(cyclic):
+        note = model.vault.notes[path]
+        for link, target in zip(note.links, model.resolution.targets[path], strict=True):
+            if link.kind == "embed" and target.kind == "note" and target.path in cyclic:
+                message = (
+                    f"embedding {link.raw!r} would transclude {path} into itself; shown as a link"
+                )
+                problems.append(
+                    Diagnostic.make(path, link.line, Code.EMBED_CYCLE, message, link.raw)
+                )
+    return frozenset(cyclic), tuple(problems)
 
 
-def _author_urls(model: Model) -> dict[str, Url]:
+def author_urls(model: Model) -> dict[str, Url]:
     urls: dict[str, Url] = {}
     taken: set[str] = set()
     for key, info in model.graph.authors.items():
@@ -195,8 +189,14 @@ def _author_urls(model: Model) -> dict[str, Url]:
     return urls
 
 
+def published_notes(model: Model) -> frozenset[VaultPath]:
+    return frozenset(p for p, n in model.vault.notes.items() if n.publish)
+
+
 def build_views(model: Model) -> Views:
-    builder = _ViewBuilder(model)
+    cyclic, problems = embed_cycles(model)
+    published = published_notes(model)
+    urls = author_urls(model)
+    builder = ViewBuilder(model, published, urls, cyclic)
     views = {path: builder.note(note) for path, note in model.vault.notes.items()}
-    views = builder.cycles(views)
-    return Views(views, builder.published, builder.author_urls, tuple(builder.problems))
+    return Views(views, published, urls, cyclic, problems)
