@@ -7,7 +7,7 @@ from typing import Any
 
 from .pages import folder_anchor
 from .paths import HOME, Url, VaultPath, tag_url
-from .site import CardInfo, Item, Site
+from .site import CardInfo, Item, Site, site_counts
 from .templates import Body, Page
 from .views import missing_anchor
 
@@ -217,6 +217,7 @@ def home_page(site: Site, cards: list[CardInfo]) -> Page:
     ]
     context: dict[str, Any] = {
         "page_title": site.model.config.title,
+        "counts": site_counts(site),
         "section": "home",
         "recent": recent,
         "recent_papers": [

@@ -148,6 +148,8 @@ class Note:
     text: str = ""
     """Plain text of the body, for search and summaries."""
     words: int = 0
+    weights: dict[str, int] = field(default_factory=dict)
+    """Search term weights (computed in the parse worker, where the text is)."""
     diagnostics: tuple[Diagnostic, ...] = ()
 
     def context(self, link: LinkRef) -> str:

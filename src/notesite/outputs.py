@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,8 @@ from .gitdates import commit_dates
 from .graphview import graph_json
 from .indexes import index_pages
 from .pages import note_pages
-from .search import SearchDoc, build_index, excerpt
+from .paths import VaultPath
+from .search import SearchDoc, SearchIndex, excerpt, weigh
 from .site import Site, site_globals
 from .templates import Page, render_pages
 from .theme import extra_css, theme_files
@@ -26,7 +27,7 @@ def make_site(model: Any, search_path: tuple[str, ...]) -> Site:
     views = build_views(model)
     git = commit_dates(model.root)
     dates = {path: note.date or git.get(path, "") for path, note in model.vault.notes.items()}
-    return Site(model, views, dates, site_globals(model, views, extra_css(search_path)))
+    return Site(model, views, dates, site_globals(model.config, extra_css(search_path)))
 
 
 def emit_pages(site: Site) -> list[tuple[Page, ...]]:
@@ -57,15 +58,22 @@ def render_all(
     return {path: data for batch in results for path, data in batch}
 
 
-def search_docs(site: Site) -> list[SearchDoc]:
+def search_docs(site: Site, paths: Iterable[VaultPath] | None = None) -> list[SearchDoc]:
+    """Search records of published notes (all, or those of ``paths``) and their cards."""
     docs = []
     vault = site.model.vault
-    for path, note in vault.notes.items():
+    for path in vault.notes if paths is None else paths:
         if path not in site.published:
             continue
+        note = vault.notes[path]
         docs.append(
             SearchDoc(
-                site.note_url(path), note.title, "note", note.folder, excerpt(note.text), note.text
+                site.note_url(path),
+                note.title,
+                "note",
+                note.folder,
+                excerpt(note.text),
+                note.weights,
             )
         )
         for k, card in enumerate(note.cards):
@@ -74,7 +82,14 @@ def search_docs(site: Site) -> list[SearchDoc]:
             tags = " ".join("#" + t for t in card.tags)
             text = " ".join(x for x in (about, ident, tags) if x)
             docs.append(
-                SearchDoc(vault.card_urls[(path, k)], card.title, "paper", note.title, text, text)
+                SearchDoc(
+                    vault.card_urls[(path, k)],
+                    card.title,
+                    "paper",
+                    note.title,
+                    text,
+                    weigh(card.title, text),
+                )
             )
     return docs
 
@@ -83,7 +98,8 @@ def extra_files(site: Site, search_path: tuple[str, ...], page_urls: list[str]) 
     config = site.model.config
     files = {f"static/{name}": data for name, data in theme_files(search_path).items()}
     files |= {
-        f"static/search/{name}": data for name, data in build_index(search_docs(site)).items()
+        f"static/search/{name}": data
+        for name, data in SearchIndex(search_docs(site)).files().items()
     }
     files["static/graph.json"] = graph_json(site)
     files["sitemap.xml"] = sitemap(site, [u for u in page_urls if not u.endswith("404.html")])

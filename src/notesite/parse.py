@@ -21,6 +21,7 @@ from .collect import Facts
 from .diagnostics import Code, Diagnostic
 from .markdown import make_markdown, to_fragment
 from .model import Card, Note, TagRef
+from .search import weigh
 from .sources import SourceFile
 
 # Fences nested in lists or quotes close with deeper indentation or "> " prefixes.
@@ -163,5 +164,6 @@ def parse_note(source: SourceFile) -> Note:
         fragment=fragment,
         text=body_text,
         words=len(body_text.split()),
+        weights=weigh(title, body_text),
         diagnostics=source.diagnostics + tuple(problems),
     )

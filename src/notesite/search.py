@@ -6,6 +6,10 @@ term to ``[doc, weight, doc, weight, …]`` and are split by the term's first tw
 characters, so a query fetches one small shard per word typed.  Nothing here runs
 on a server, and the JS tokeniser (NFKC, lower case, runs of letters and digits)
 matches ``terms`` below exactly.
+
+A document's weights depend on that document alone (a fixed average length
+stands in for the corpus average), so editing one note rewrites only the shards
+its terms fall in, and an incremental update gives the same bytes as a full one.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .paths import Url
 
 CHUNK = 500
+AVERAGE_LENGTH = 400
 _TERM = re.compile(r"[^\W_]+")
 # Words so common in notes that they only make shards bigger.
 STOP = frozenset(
@@ -29,15 +34,13 @@ STOP = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class SearchDoc:
+class SearchDoc(NamedTuple):
     url: Url
     title: str
     kind: str
     subtitle: str
     excerpt: str
-    text: str
-    """Body text to index (the title is indexed with more weight)."""
+    weights: dict[str, int]
 
 
 def terms(text: str) -> list[str]:
@@ -49,38 +52,95 @@ def terms(text: str) -> list[str]:
     ]
 
 
-def shard_name(term: str) -> str:
-    return term[:2].encode("utf-8").hex()
-
-
-def _weights(doc: SearchDoc, average: float) -> dict[str, int]:
-    body = Counter(terms(doc.text))
+def weigh(title: str, text: str) -> dict[str, int]:
+    """BM25-like term weights for one document; title words count much more."""
+    body = Counter(terms(text))
     length = sum(body.values()) or 1
-    norm = 1.2 * (0.25 + 0.75 * length / average)
+    norm = 1.2 * (0.25 + 0.75 * length / AVERAGE_LENGTH)
     weights = {t: max(1, round(10 * tf * 2.2 / (tf + norm))) for t, tf in body.items()}
-    for t in set(terms(doc.title)):
+    for t in set(terms(title)):
         weights[t] = weights.get(t, 0) + 40
     return weights
 
 
-def build_index(docs: Iterable[SearchDoc]) -> dict[str, bytes]:
-    """``{relative path under static/search/: bytes}`` for every index file."""
-    docs = list(docs)
-    average = sum(len(d.text) for d in docs) / max(len(docs), 1) / 6 or 1.0
-    shards: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for number, doc in enumerate(docs):
-        for term, weight in _weights(doc, average).items():
-            shards[shard_name(term)][term] += (number, weight)
-    files: dict[str, bytes] = {}
-    for name, table in shards.items():
-        ordered = {t: table[t] for t in sorted(table)}
-        files[f"t-{name}.json"] = _dump(ordered)
-    for k in range(0, len(docs), CHUNK):
-        chunk = [[d.url, d.title, d.kind, d.subtitle, d.excerpt] for d in docs[k : k + CHUNK]]
-        files[f"docs-{k // CHUNK}.json"] = _dump(chunk)
-    meta = {"version": 1, "chunk": CHUNK, "docs": len(docs), "shards": sorted(shards)}
-    files["meta.json"] = _dump(meta)
-    return files
+def shard_name(term: str) -> str:
+    return term[:2].encode("utf-8").hex()
+
+
+class SearchIndex:
+    """Documents by id and postings by shard, updatable one document at a time."""
+
+    def __init__(self, docs: Iterable[SearchDoc]) -> None:
+        self.docs = list(docs)
+        self.ids = {d.url: i for i, d in enumerate(self.docs)}
+        self.shards: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+        for number, doc in enumerate(self.docs):
+            self._add(number, doc)
+
+    def _add(self, number: int, doc: SearchDoc) -> set[str]:
+        touched = set()
+        for term, weight in doc.weights.items():
+            name = shard_name(term)
+            self.shards[name][term][number] = weight
+            touched.add(name)
+        return touched
+
+    def same_documents(self, docs: list[SearchDoc]) -> bool:
+        return [d.url for d in docs] == [d.url for d in self.docs]
+
+    def replace(self, doc: SearchDoc) -> set[str]:
+        """Swap in a new version of a document (same URL); the changed file names."""
+        number = self.ids[doc.url]
+        old = self.docs[number]
+        if old == doc:
+            return set()
+        touched = set()
+        for term in old.weights:
+            name = shard_name(term)
+            table = self.shards[name]
+            del table[term][number]
+            if not table[term]:
+                del table[term]
+            if not table:
+                del self.shards[name]
+            touched.add(name)
+        self.docs[number] = doc
+        touched |= self._add(number, doc)
+        names = {f"t-{name}.json" for name in touched}
+        if (old.title, old.kind, old.subtitle, old.excerpt) != (
+            doc.title,
+            doc.kind,
+            doc.subtitle,
+            doc.excerpt,
+        ):
+            names.add(f"docs-{number // CHUNK}.json")
+        return names | {"meta.json"}
+
+    def files(self, names: set[str] | None = None) -> dict[str, bytes]:
+        """``{file name under static/search/: bytes}`` for all files, or just ``names``."""
+        out: dict[str, bytes] = {}
+        for name in sorted(self.shards):
+            file = f"t-{name}.json"
+            if names is None or file in names:
+                table = self.shards[name]
+                out[file] = _dump(
+                    {
+                        t: [x for d in sorted(table[t]) for x in (d, table[t][d])]
+                        for t in sorted(table)
+                    }
+                )
+        for k in range(0, len(self.docs), CHUNK):
+            file = f"docs-{k // CHUNK}.json"
+            if names is None or file in names:
+                out[file] = _dump(
+                    [
+                        [d.url, d.title, d.kind, d.subtitle, d.excerpt]
+                        for d in self.docs[k : k + CHUNK]
+                    ]
+                )
+        meta = {"version": 1, "chunk": CHUNK, "docs": len(self.docs), "shards": sorted(self.shards)}
+        out["meta.json"] = _dump(meta)
+        return out
 
 
 def _dump(data: object) -> bytes:
@@ -88,7 +148,7 @@ def _dump(data: object) -> bytes:
 
 
 def excerpt(text: str, limit: int = 180) -> str:
-    flat = " ".join(text.split())
+    flat = " ".join(text[: limit * 4].split())
     if len(flat) <= limit:
         return flat
     cut = flat.rfind(" ", 0, limit)

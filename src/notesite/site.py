@@ -12,6 +12,7 @@ from typing import Any
 
 from . import __version__
 from .cards import paper_label
+from .config import Config
 from .load import Model
 from .model import Card, Note, PaperLink
 from .paths import Url, VaultPath, base_path_of, name_key, tag_url
@@ -148,10 +149,9 @@ class Site:
         )
 
 
-def site_globals(model: Model, views: Views, extra_css: tuple[str, ...]) -> dict[str, Any]:
-    config = model.config
-    published = views.published
-    notes = [n for p, n in model.vault.notes.items() if p in published]
+def site_globals(config: Config, extra_css: tuple[str, ...]) -> dict[str, Any]:
+    """Values every page shows: a change here re-renders the whole site, so nothing
+    that depends on the notes belongs here (counts live on the home page)."""
     base = config.base_url.rstrip("/")
     canonical = base + "/" if base.startswith(("http://", "https://")) else ""
     return {
@@ -163,12 +163,16 @@ def site_globals(model: Model, views: Views, extra_css: tuple[str, ...]) -> dict
         "base_path": base_path_of(config.base_url),
         "canonical": canonical,
         "extra_css": extra_css,
-        "counts": {
-            "notes": len(notes),
-            "cards": sum(len(n.cards) for n in notes),
-            "links": sum(len(n.links) for n in notes),
-            "tags": len(model.graph.tags),
-            "authors": len(model.graph.authors),
-            "missing": len(model.graph.missing),
-        },
+    }
+
+
+def site_counts(site: Site) -> dict[str, int]:
+    notes = [n for p, n in site.model.vault.notes.items() if p in site.published]
+    return {
+        "notes": len(notes),
+        "cards": sum(len(n.cards) for n in notes),
+        "links": sum(len(n.links) for n in notes),
+        "tags": len(site.model.graph.tags),
+        "authors": len(site.model.graph.authors),
+        "missing": len(site.model.graph.missing),
     }
