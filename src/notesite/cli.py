@@ -46,11 +46,11 @@ def _build(args: argparse.Namespace) -> int:
     for d in result.diagnostics:
         print(_shown(d, args.strict).format())
     summary = summarize(result.diagnostics, args.strict)
-    notes = result.model.vault.notes
+    counts = result.summary
     print(
-        f"built {result.output}: {len(notes)} notes, {sum(len(n.cards) for n in notes.values())} cards, "
-        f"{result.pages} pages, {sum(len(n.links) for n in notes.values())} links, "
-        f"{len(result.model.graph.missing)} dangling, {summary['errors']} errors, "
+        f"built {result.output}: {counts['notes']} notes, {counts['cards']} cards, "
+        f"{result.pages} pages ({result.rendered} rendered), {counts['links']} links, "
+        f"{counts['dangling']} dangling, {summary['errors']} errors, "
         f"{summary['warnings']} warnings; {result.stats.written} files written, "
         f"{result.stats.unchanged} unchanged, {result.stats.removed} removed in {result.seconds:.2f} s"
     )

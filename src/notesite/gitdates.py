@@ -39,3 +39,15 @@ def commit_dates(root: Path) -> dict[VaultPath, str]:
             # git log lists newest first: the first date seen for a file is its last commit
             dates.setdefault(VaultPath(line[len(prefix) :]), current)
     return dates
+
+
+def git_head(root: Path) -> str:
+    """The commit checked out in the vault's repository ("" outside git): dates
+    from ``git log`` can change with it while no note's bytes do."""
+    try:
+        return subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True, text=True, check=True, timeout=30,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return ""

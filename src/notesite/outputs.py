@@ -2,60 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .feeds import atom, sitemap
 from .gitdates import commit_dates
 from .graphview import graph_json
-from .indexes import index_pages
-from .pages import note_pages
 from .paths import VaultPath
 from .search import SearchDoc, SearchIndex, excerpt, weigh
 from .site import Site, site_globals
-from .templates import Page, render_pages
 from .theme import extra_css, theme_files
 from .views import build_views
-from .workers import run_all
-
-# Pages per worker task: big enough to amortise pickling, small enough to balance.
-BATCH = 64
 
 
-def make_site(model: Any, search_path: tuple[str, ...]) -> Site:
+def make_site(
+    model: Any, search_path: tuple[str, ...], git: dict[VaultPath, str] | None = None
+) -> Site:
+    """Views and dates for a model; ``git`` holds last-commit dates (read if None)."""
     views = build_views(model)
-    git = commit_dates(model.root)
+    git = commit_dates(model.root) if git is None else git
     dates = {path: note.date or git.get(path, "") for path, note in model.vault.notes.items()}
     return Site(model, views, dates, site_globals(model.config, extra_css(search_path)))
-
-
-def emit_pages(site: Site) -> list[tuple[Page, ...]]:
-    """Pages grouped per note (a note and its cards share one body)."""
-    groups = [note_pages(site, path) for path in site.model.vault.notes if path in site.published]
-    groups += [(page,) for page in index_pages(site)]
-    return groups
-
-
-def render_all(
-    site: Site, groups: list[tuple[Page, ...]], search_path: tuple[str, ...], jobs: int,
-    progress: Callable[[int], None] | None = None,
-) -> dict[str, bytes]:  # fmt: skip
-    batches: list[tuple[Page, ...]] = []
-    current: list[Page] = []
-    for group in groups:
-        current.extend(group)
-        if len(current) >= BATCH:
-            batches.append(tuple(current))
-            current = []
-    if current:
-        batches.append(tuple(current))
-    tasks = [(batch, search_path, site.globals) for batch in batches]
-    weight = lambda task: sum(  # noqa: E731
-        len(p.body.fragment.parts[0]) + 20_000 if p.body else 20_000 for p in task[0]
-    )
-    results = run_all(render_pages, tasks, weight, jobs, progress=progress)
-    return {path: data for batch in results for path, data in batch}
 
 
 def search_docs(site: Site, paths: Iterable[VaultPath] | None = None) -> list[SearchDoc]:

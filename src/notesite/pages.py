@@ -97,7 +97,9 @@ def note_pages(site: Site, path: VaultPath) -> tuple[Page, ...]:
     note = model.vault.notes[path]
     graph = model.graph
     view = site.views.notes[path]
-    body = Body(note.fragment, view, site.views.embedded(model, [path]), _segments(note))
+    body = Body(
+        note.fragment, view, site.views.embedded(model, [path]), _segments(note), note.content_hash
+    )
     cards = tuple(site.card_info(note, k) for k in range(len(note.cards)))
     fm_card = next(
         (c for c, card in zip(cards, note.cards, strict=True) if card.from_frontmatter), None
@@ -132,7 +134,9 @@ def note_pages(site: Site, path: VaultPath) -> tuple[Page, ...]:
     for k, card in enumerate(note.cards):
         info = cards[k]
         start, end = card_range(note, card)
-        card_body = Body(note.fragment, view, body.embedded, ((start, end, None),))
+        card_body = Body(
+            note.fragment, view, body.embedded, ((start, end, None),), note.content_hash
+        )
         card_context = {"page_title": card.title, "section": "papers", "card": info}
         pages.append(Page(info.url, "card.html", card_context, card_body))
     return tuple(pages)

@@ -66,6 +66,8 @@ class Embedded:
     url: Url | None
     fragment: Fragment
     view: NoteView
+    key: str = ""
+    """Content hash of the embedded note."""
 
 
 class Filler:

@@ -138,7 +138,13 @@ class SearchIndex:
                         for d in self.docs[k : k + CHUNK]
                     ]
                 )
-        meta = {"version": 1, "chunk": CHUNK, "docs": len(self.docs), "shards": sorted(self.shards)}
+        meta = {
+            "version": 1,
+            "chunk": CHUNK,
+            "docs": len(self.docs),
+            "shards": sorted(self.shards),
+            "stop": sorted(STOP),  # the browser's tokeniser must drop the same words
+        }
         out["meta.json"] = _dump(meta)
         return out
 

@@ -10,16 +10,18 @@ the page's URL and renders the template to bytes.
 from __future__ import annotations
 
 import hashlib
+import pickle
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 
 from .model import Fragment
 from .paths import Url, VaultPath, absolute_href, output_path, relative_href, static_url
 from .render import Embedded, Filler, NoteView
+from .write import write_output
 
 
 def default_templates() -> Path:
@@ -39,6 +41,8 @@ class Body:
     embedded: dict[VaultPath, Embedded] = field(default_factory=dict)
     segments: tuple[tuple[int, int, int | None], ...] = ((0, -1, None),)
     """``(start, end, card)`` part ranges; a card index wraps the range in its section."""
+    key: str = ""
+    """Content hash of the note: with the views, all a page digest needs of the body."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,22 @@ def environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     )
     env.globals["static"] = static_url
     return env
+
+
+def page_digest(page: Page, global_key: str) -> str:
+    """Fingerprint of everything a page's bytes depend on (fragments by content hash).
+
+    Pages whose digest did not change since the last build are not rendered.
+    """
+    body = page.body
+    body_key = None
+    if body is not None:
+        embedded = tuple((p, e.key, e.title, e.url, e.view) for p, e in body.embedded.items())
+        body_key = (body.key, body.view, body.segments, embedded)
+    data = pickle.dumps(
+        (global_key, page.url, page.template, page.absolute, page.context, body_key), 5
+    )
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def template_fingerprint(search_path: tuple[str, ...]) -> str:
@@ -110,9 +130,26 @@ def render_page(
     return str(output_path(page.url)), html.encode("utf-8")
 
 
-def render_pages(
-    batch: tuple[tuple[Page, ...], tuple[str, ...], dict[str, Any]],
-) -> list[tuple[str, bytes]]:
-    """A batch of pages sharing template settings (the unit sent to a worker)."""
-    pages, search_path, site = batch
-    return [render_page(p, search_path, site) for p in pages]
+class RenderTask(NamedTuple):
+    """A batch of pages for one worker: it renders them and writes the files itself,
+    so no HTML travels back to the main process."""
+
+    pages: tuple[Page, ...]
+    search_path: tuple[str, ...]
+    site: dict[str, Any]
+    output: str
+    recorded: dict[str, str]
+    """Digests of the files as the last build wrote them."""
+    force: bool = False
+
+
+def render_batch(task: RenderTask) -> list[tuple[str, str, bool]]:
+    """``(output path, content digest, written)`` for each page of the batch."""
+    out = []
+    for page in task.pages:
+        rel, data = render_page(page, task.search_path, task.site)
+        digest, written = write_output(
+            Path(task.output), rel, data, task.recorded.get(rel), task.force
+        )
+        out.append((rel, digest, written))
+    return out

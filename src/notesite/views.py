@@ -50,7 +50,9 @@ class Views:
                 stack.append(target)
                 note = model.vault.notes[target]
                 url = model.vault.urls[target] if target in self.published else None
-                found[target] = Embedded(note.title, url, note.fragment, self.notes[target])
+                found[target] = Embedded(
+                    note.title, url, note.fragment, self.notes[target], note.content_hash
+                )
         return dict(sorted(found.items()))
 
 

@@ -10,13 +10,11 @@ reading the folder never sees half a page.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-MANIFEST_VERSION = 1
 
 
 class OutputDirError(ValueError):
@@ -53,59 +51,67 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(temp, path)
 
 
-def _load_manifest(path: Path | None) -> dict[str, str]:
-    if path is None or not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if data.get("version") != MANIFEST_VERSION:
-        return {}
-    return dict(data.get("files", {}))
+def write_output(
+    output: Path, rel: str, data: bytes, recorded: str | None, force: bool = False
+) -> tuple[str, bool]:
+    """Write one output file unless its bytes are already there; ``(digest, written)``.
+
+    A new file is written in place (nothing can be reading it yet); an existing one
+    is replaced atomically, so a server never sends half a page.
+    """
+    digest = _digest(data)
+    target = output / rel
+    if not force and _same(target, recorded, digest, data):
+        return digest, False
+    if target.exists():
+        _atomic_write(target, data)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return digest, True
 
 
 def write_site(
     output: Path,
     files: dict[str, bytes],
     copies: dict[str, Path],
-    manifest: Path | None,
+    manifest: dict[str, str],
+    keep: set[str],
     clean: bool = False,
 ) -> WriteStats:
-    """Write ``files`` (bytes) and ``copies`` (source files) under ``output``."""
-    previous = _load_manifest(manifest)
-    current: dict[str, str] = {}
+    """Write ``files`` (bytes) and ``copies`` (source files) under ``output``.
+
+    ``manifest`` (output path -> digest, updated in place) says what earlier builds
+    wrote; files it lists that are neither produced now nor in ``keep`` (the pages,
+    written elsewhere) are removed.
+    """
     written = unchanged = 0
+    current: set[str] = set()
     for rel in sorted(files):
-        data = files[rel]
-        digest = _digest(data)
-        current[rel] = digest
-        target = output / rel
-        if not clean and _same(target, previous.get(rel), digest, data):
-            unchanged += 1
-            continue
-        _atomic_write(target, data)
-        written += 1
+        digest, wrote = write_output(output, rel, files[rel], manifest.get(rel), clean)
+        manifest[rel] = digest
+        current.add(rel)
+        written += wrote
+        unchanged += not wrote
     for rel in sorted(copies):
         source = copies[rel]
         stat = source.stat()
         key = f"copy:{stat.st_size}:{stat.st_mtime_ns}"
-        current[rel] = key
+        current.add(rel)
         target = output / rel
-        if not clean and previous.get(rel) == key and target.is_file():
+        if not clean and manifest.get(rel) == key and target.is_file():
             unchanged += 1
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         temp = target.with_name(f".{target.name}.notesite-tmp")
         shutil.copyfile(source, temp)
         os.replace(temp, target)
+        manifest[rel] = key
         written += 1
-    removed = _remove_stale(output, set(previous) - set(current))
-    if manifest is not None:
-        manifest.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"version": MANIFEST_VERSION, "files": current}
-        _atomic_write(manifest, json.dumps(payload, sort_keys=True, ensure_ascii=False).encode())
-    return WriteStats(written, unchanged, removed)
+    stale = set(manifest) - current - keep
+    for rel in stale:
+        del manifest[rel]
+    return WriteStats(written, unchanged, remove_files(output, stale))
 
 
 def _same(target: Path, recorded: str | None, digest: str, data: bytes) -> bool:
@@ -117,7 +123,8 @@ def _same(target: Path, recorded: str | None, digest: str, data: bytes) -> bool:
         return False
 
 
-def _remove_stale(output: Path, stale: set[str]) -> int:
+def remove_files(output: Path, stale: Iterable[str]) -> int:
+    """Delete files this tool wrote (never anything else), and folders left empty."""
     removed = 0
     for rel in sorted(stale, reverse=True):
         target = output / rel

@@ -1,5 +1,4 @@
-// notesite: search, previews, graph, tables. Each feature checks for its elements;
-// URLs come from data-root so any subpath works.
+// notesite. Each feature checks for its own elements; URLs derive from data-root (any subpath works).
 "use strict";
 (() => {
 const root = document.body.dataset.root || "./";
@@ -7,12 +6,7 @@ const siteURL = (path) => new URL(root + path, location.href);
 const $$ = (sel, from = document) => from.querySelectorAll(sel);
 const on = (target, type, fn, opts) => target.addEventListener(type, fn, opts);
 const attrs = (node, map) => Object.entries(map).forEach(([k, v]) => node.setAttribute(k, v));
-function el(tag, cls, text) {
-	const node = document.createElement(tag);
-	if (cls) node.className = cls;
-	if (text != null) node.textContent = text;
-	return node;
-}
+const el = (tag, className = "", textContent = "") => Object.assign(document.createElement(tag), { className, textContent });
 const cache = new Map();
 function cached(url, parse) {
 	if (!cache.has(url)) {
@@ -29,8 +23,9 @@ const getJSON = (path) => cached(siteURL(path).href, (r) => r.json());
 // Must match the Python indexer exactly, or terms silently miss.
 const WORD = /[\p{L}\p{N}]+/gu;
 const norm = (text) => text.normalize("NFKC").toLowerCase();
-const tokenize = (text) => [...new Set(norm(text).match(WORD))].filter((t) => [...t].length > 1);
-const hex = (s) => Array.from(new TextEncoder().encode(s), (b) => b.toString(16)).join("");
+// The indexer drops meta.stop words, so queries must not require them.
+const tokenize = (text, stop) => [...new Set(norm(text).match(WORD))].filter((t) => [...t].length > 1 && !stop.has(t));
+const hex = (s) => Array.from(new TextEncoder().encode(s), (b) => b.toString(16).padStart(2, "0")).join("");
 const meta = () => getJSON("static/search/meta.json");
 
 // Docs matching all terms (else any), best first.
@@ -38,7 +33,7 @@ async function query(terms) {
 	const shards = new Set((await meta()).shards), total = new Map(), hits = new Map();
 	for (const q of terms) {
 		const key = hex([...q].slice(0, 2).join(""));
-		// Unlisted shards don't exist: fetching one would log a 404.
+		// Unlisted shards don't exist (fetching one logs a 404).
 		const shard = shards.has(key) ? await getJSON(`static/search/t-${key}.json`) : {};
 		const seen = new Set();
 		for (const term in shard) {
@@ -62,7 +57,7 @@ async function docs(ids) {
 	}
 	return ids.map((id) => chunks.get(Math.floor(id / size))[id % size]).filter(Boolean);
 }
-// Text nodes only, never innerHTML: the index is data, not markup.
+// Text nodes only: the index is data, never markup.
 function marked(parent, text, terms) {
 	text = String(text);
 	let last = 0;
@@ -87,22 +82,22 @@ $$("form.search").forEach((form, nth) => {
 	const select = (i) => {
 		options[selected]?.setAttribute("aria-selected", false);
 		const option = options[(selected = i)];
-		if (!option) return input.removeAttribute("aria-activedescendant");
-		option.setAttribute("aria-selected", true);
-		input.setAttribute("aria-activedescendant", option.id);
-		option.scrollIntoView({ block: "nearest" });
+		option?.setAttribute("aria-selected", true);
+		option?.scrollIntoView({ block: "nearest" });
+		input.setAttribute("aria-activedescendant", option?.id || "");
 	};
 
 	async function update() {
 		clearTimeout(timer);
 		timer = 0;
-		const my = ++seq, q = input.value.trim(), terms = tokenize(q);
-		let ranked = [], found = [];
+		const my = ++seq, q = input.value.trim();
+		let ranked = [], found = [], terms = [];
 		try {
+			terms = tokenize(q, new Set((await meta()).stop));
 			if (terms.length) ranked = await query(terms);
 			found = await docs(ranked.slice(0, isPage ? 50 : 12).map((r) => r.id));
 		} catch {}
-		if (my !== seq) return; // superseded by a newer query
+		if (my !== seq) return; // superseded
 		options = found.map(([url, title, kind, subtitle, excerpt], i) => {
 			const a = Object.assign(el("a"), { href: siteURL(url).href, id: `${id}-${i}`, tabIndex: -1 });
 			attrs(a, { role: "option", "aria-selected": false });
@@ -121,7 +116,6 @@ $$("form.search").forEach((form, nth) => {
 		clearTimeout(timer);
 		timer = setTimeout(flush, 120);
 	});
-	on(input, "focus", () => show(box.childElementCount > 0));
 	on(input, "keydown", (e) => {
 		const n = options.length, down = e.key === "ArrowDown";
 		if ((down || e.key === "ArrowUp") && n) {
@@ -129,7 +123,8 @@ $$("form.search").forEach((form, nth) => {
 			show(true);
 			select(down ? (selected + 1) % n : selected < 1 ? n - 1 : selected - 1);
 		} else if (e.key === "Escape" && !box.hidden && !isPage) {
-			e.preventDefault(); // or Escape clears the query
+			e.preventDefault(); // else Escape clears the query
+			seq++; // drop results in flight
 			show(false);
 		}
 	});
@@ -160,7 +155,7 @@ function extract(doc, hash) {
 	const level = (node) => +node?.tagName.match(/^H([1-6])$/)?.[1] || 0;
 	let target = null;
 	try {
-		target = hash && doc.getElementById(decodeURIComponent(hash.slice(1)));
+		target = doc.getElementById(decodeURIComponent(hash.slice(1)));
 	} catch {}
 	if (target?.matches(".block-anchor")) target = target.nextElementSibling;
 	const depth = level(target);
@@ -198,7 +193,7 @@ if (main && !matchMedia("(pointer: coarse)").matches) {
 	const hide = (soon) => {
 		clearTimeout(showTimer);
 		clearTimeout(hideTimer);
-		// After a grace period, so the pointer can move into the popover.
+		// A grace period lets the pointer reach the popover.
 		if (soon === true) return (hideTimer = setTimeout(hide, 250));
 		token++;
 		pop?.remove();
@@ -224,8 +219,9 @@ if (main && !matchMedia("(pointer: coarse)").matches) {
 		pop.style.left = `${left + scrollX}px`;
 		pop.style.top = `${Math.max(8, top) + scrollY}px`;
 	};
+	const linkOf = (e) => e.target.closest?.("a.internal");
 	const enter = (e) => {
-		const link = e.target.closest?.("a.internal");
+		const link = linkOf(e);
 		if (!link) return;
 		if (link === anchor) return clearTimeout(hideTimer);
 		hide();
@@ -233,7 +229,7 @@ if (main && !matchMedia("(pointer: coarse)").matches) {
 		showTimer = setTimeout(() => show(link).catch(hide), 300);
 	};
 	const leave = (e) => {
-		const link = e.target.closest?.("a.internal");
+		const link = linkOf(e);
 		if (link && !link.contains(e.relatedTarget)) hide(true);
 	};
 	on(main, "mouseover", enter);
@@ -252,7 +248,7 @@ function neighbourhood(nodes, links, path) {
 	const start = nodes.findIndex((n) => n.path === path && n.kind === "note");
 	if (start < 0) return null;
 	const adj = nodes.map(() => new Set()), keep = new Map([[start, 0]]);
-	for (const [s, t] of links) adj[s]?.add(t), adj[t]?.add(s);
+	for (const [s, t] of links) if (nodes[s] && nodes[t]) adj[s].add(t), adj[t].add(s);
 	let ring = [start];
 	for (let depth = 0; depth < 2; depth++) {
 		const next = [];
@@ -272,7 +268,7 @@ function graphView(box, nodes, links, current, full) {
 	for (const [s, t] of links) deg[s]++, deg[t]++, adj[s].add(t), adj[t].add(s);
 	const R = deg.map((d) => min(3 + sqrt(d) * 1.6, 14));
 	nodes.forEach((node, i) => {
-		// Seeding start positions with an id hash (FNV-1a) makes layouts repeatable.
+		// Start positions seeded by an id hash (FNV-1a) make layouts repeatable.
 		let h = 2166136261;
 		for (const c of String(node.id)) h = Math.imul(h ^ c.codePointAt(0), 16777619);
 		const a = (h & 0xffff) / 0x10000 * 2 * Math.PI, r = 12 * sqrt(n * ((h >>> 16) + 1) / 0x10001);
@@ -319,11 +315,11 @@ function graphView(box, nodes, links, current, full) {
 			X[i] += VX[i] = (VX[i] - X[i] * 0.04 * alpha) * 0.6;
 			Y[i] += VY[i] = (VY[i] - Y[i] * 0.04 * alpha) * 0.6;
 		}
-		alpha *= 0.9795; // d3-style cooling: 0.002 ** (1 / 300), so 300 ticks
+		alpha *= 0.9795; // 0.002 ** (1 / 300): it stops after 300 ticks
 	}
 
 	const canvas = el("canvas"), ctx = canvas.getContext("2d"), css = getComputedStyle(box), color = {};
-	// The link lists give assistive tech the same connections.
+	// The link lists tell assistive tech the same.
 	attrs(canvas, { role: "img", "aria-label": `Graph of ${n} pages` });
 	box.replaceChildren(canvas);
 	for (const v of ["note", "paper", "tag", "missing", "link", "accent", "fg", "bg", "muted"]) {
@@ -350,7 +346,6 @@ function graphView(box, nodes, links, current, full) {
 		stroke(color.link, 1, links);
 		if (near) stroke(color.accent, 2, [...near].map((t) => [hover, t]));
 		for (let i = 0; i < n; i++) {
-			ctx.globalAlpha = near && i !== hover && !near.has(i) ? 0.3 : 1;
 			ctx.fillStyle = i === current ? color.fg : color[nodes[i].kind] || color.note;
 			ctx.beginPath();
 			ctx.arc(X[i], Y[i], R[i], 0, 7);
@@ -358,9 +353,9 @@ function graphView(box, nodes, links, current, full) {
 		}
 		// Labels in screen pixels stay crisp at any zoom.
 		ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-		Object.assign(ctx, { globalAlpha: 1, font: `12px ${css.fontFamily}`, textAlign: "center", lineWidth: 3, strokeStyle: color.bg });
+		Object.assign(ctx, { font: `12px ${css.fontFamily}`, textAlign: "center", lineWidth: 3, strokeStyle: color.bg });
 		for (let i = 0; i < n; i++) {
-			if (i !== hover && i !== current && (near || R[i] * k < 11)) continue;
+			if (i !== hover && i !== current) continue;
 			const text = String(nodes[i].title || nodes[i].id).replace(/^(.{38}).{2,}/, "$1…");
 			const sx = X[i] * k + tx, sy = (Y[i] + R[i]) * k + ty + 14;
 			ctx.strokeText(text, sx, sy);
@@ -435,7 +430,7 @@ function graphView(box, nodes, links, current, full) {
 	if (full) {
 		on(canvas, "wheel", (e) => {
 			e.preventDefault();
-			zoom(point(e), Math.exp(-e.deltaY * (e.deltaMode ? 0.05 : 0.0015)));
+			zoom(point(e), Math.exp(-e.deltaY / 600));
 		}, { passive: false });
 	}
 	new ResizeObserver(() => {
@@ -468,7 +463,7 @@ const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "bas
 $$("table.sortable").forEach((table) => {
 	const tbody = table.tBodies[0], heads = $$("th[data-sort]", table);
 	if (tbody) heads.forEach((th) => {
-		const button = Object.assign(el("button"), { type: "button" }); // keyboard access
+		const button = el("button"); // keyboard access
 		button.append(...th.childNodes);
 		th.append(button);
 		on(th, "click", () => {
@@ -499,7 +494,7 @@ $$("input.table-filter[data-table]").forEach((input) => {
 		if (count) count.textContent = words.length ? `${shown} / ${rows.length}` : rows.length;
 	};
 	on(input, "input", apply);
-	if (input.value) apply(); // kept by the back button
+	if (input.value) apply(); // a back-button restore
 });
 
 /* Touches */
@@ -507,7 +502,6 @@ $$("input.table-filter[data-table]").forEach((input) => {
 if (navigator.clipboard) $$("pre.highlight").forEach((pre) => {
 	// Outside <pre>, it stays put when code scrolls sideways.
 	const wrap = el("div", "code"), button = el("button", "copy", "Copy");
-	button.type = "button";
 	on(button, "click", () => navigator.clipboard.writeText(pre.textContent).then(() => {
 		button.textContent = "Copied";
 		setTimeout(() => (button.textContent = "Copy"), 1500);
@@ -520,7 +514,7 @@ if (navigator.clipboard) $$("pre.highlight").forEach((pre) => {
 function reveal() {
 	let target = null, opened = false;
 	try {
-		target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+		target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
 	} catch {}
 	for (let d = target?.closest("details"); d; d = d.parentElement.closest("details")) {
 		if (!d.open) d.open = opened = true;

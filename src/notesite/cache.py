@@ -1,0 +1,111 @@
+"""The persistent build cache in ``<vault>/.notesite-cache/`` (git-ignored by itself).
+
+Two files: ``notes.pkl`` holds every parsed note (keyed by path, checked by
+content hash) and ``state-<output>.pkl`` the small part: file stamps, the digest
+of every page's inputs and of every output file.  A warm build with nothing
+changed reads only the small file.  Any mismatch of notesite, parser, config or
+template version, or a damaged file, simply means a cold build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .diagnostics import Diagnostic
+from .model import Note
+from .paths import VaultPath
+from .sources import SourceFile
+
+CACHE_DIR = ".notesite-cache"
+
+
+class Stamp(NamedTuple):
+    size: int
+    mtime_ns: int
+    digest: str
+
+
+@dataclass
+class State:
+    key: str = ""
+    """Fingerprint of notesite, parser, config and templates the cache was built with."""
+    stamps: dict[VaultPath, Stamp] = field(default_factory=dict)
+    assets: tuple[VaultPath, ...] = ()
+    git_head: str = ""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Page URL -> digest of the page's inputs."""
+    manifest: dict[str, str] = field(default_factory=dict)
+    """Output file -> digest of its bytes (or its source's stamp, for copies)."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    summary: dict[str, int] = field(default_factory=dict)
+    """Counts reported after a build (notes, cards, links, dangling)."""
+
+
+def cache_dir(root: Path) -> Path:
+    path = root / CACHE_DIR
+    path.mkdir(exist_ok=True)
+    ignore = path / ".gitignore"
+    if not ignore.exists():  # the cache never belongs in the user's repository
+        ignore.write_text("*\n", encoding="utf-8")
+    return path
+
+
+def _state_file(root: Path, output: Path) -> Path:
+    key = hashlib.blake2b(str(output).encode(), digest_size=6).hexdigest()
+    return root / CACHE_DIR / f"state-{key}.pkl"
+
+
+def _load(path: Path) -> Any:
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f)
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+    ):
+        return None
+
+
+def _save(path: Path, data: object) -> None:
+    temp = path.with_name(path.name + ".tmp")
+    with temp.open("wb") as f:
+        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temp, path)
+
+
+def load_state(root: Path, output: Path, key: str) -> State:
+    state = _load(_state_file(root, output))
+    if not isinstance(state, State) or state.key != key:
+        return State(key=key)
+    return state
+
+
+def load_notes(root: Path, key: str) -> tuple[dict[VaultPath, Note], dict[VaultPath, SourceFile]]:
+    data = _load(root / CACHE_DIR / "notes.pkl")
+    if not isinstance(data, tuple) or len(data) != 3 or data[0] != key:
+        return {}, {}
+    return data[1], data[2]
+
+
+def save(
+    root: Path,
+    output: Path,
+    state: State,
+    notes: dict[VaultPath, Note] | None,
+    unreadable: dict[VaultPath, SourceFile],
+) -> None:
+    """Store the state, and the notes when they changed (``None``: unchanged)."""
+    folder = cache_dir(root)
+    if notes is not None:
+        _save(folder / "notes.pkl", (state.key, notes, unreadable))
+    _save(_state_file(root, output), state)

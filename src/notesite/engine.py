@@ -1,0 +1,349 @@
+"""The build engine: the site's state, kept between builds so they can be partial.
+
+``Engine.build`` brings the output up to date in the stages of the pipeline
+(load -> parse -> index -> resolve -> graph -> render -> write), reusing what the
+cache (or the previous build in this process) already did: unchanged notes are
+not parsed, pages whose inputs did not change are not rendered, files whose bytes
+did not change are not written.  ``Engine.update`` does the same for a few files
+changed on disk, touching only their neighbourhood (``serve`` calls it on save).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .cache import Stamp, State, load_notes, load_state, save
+from .config import Config
+from .diagnostics import Diagnostic, sort_key
+from .gitdates import commit_dates, git_head
+from .graph import LinkGraph
+from .indexes import Indexes
+from .load import Model, output_dir, parse_all
+from .markdown import MARKDOWN_VERSION
+from .model import Note
+from .outputs import attachments, extra_files
+from .pages import note_pages
+from .paths import Url, VaultPath, output_path
+from .resolve import resolve
+from .site import Site, site_globals
+from .sources import SourceFile, discover, read_source
+from .templates import (
+    Page,
+    RenderTask,
+    default_templates,
+    page_digest,
+    render_batch,
+    template_fingerprint,
+)
+from .theme import extra_css
+from .vault import Vault
+from .workers import run_all
+from .write import WriteStats, check_output_dir, remove_files, write_site
+
+PARSER_KEY = f"{__version__}/{MARKDOWN_VERSION}"
+BATCH = 48
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    model: Model | None
+    """The understood vault (None when nothing changed and nothing was loaded)."""
+    output: Path
+    pages: int
+    """Pages in the site."""
+    rendered: int
+    """Pages rendered this time (the others were up to date)."""
+    stats: WriteStats
+    diagnostics: tuple[Diagnostic, ...]
+    summary: dict[str, int]
+    seconds: float
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+def template_search_path(root: Path, config: Config) -> tuple[str, ...]:
+    """The vault's override folder first, then the theme notesite ships."""
+    override = (root / config.templates).resolve()
+    paths = [str(override)] if override.is_dir() else []
+    return (*paths, str(default_templates()))
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+        self.started = self.last = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.stages[stage] = self.stages.get(stage, 0.0) + now - self.last
+        self.last = now
+
+
+class Engine:
+    def __init__(self, root: Path, config: Config, jobs: int = 0) -> None:
+        self.root = root.resolve()
+        self.config = config
+        self.jobs = jobs
+        self.output = output_dir(self.root, config)
+        check_output_dir(self.root, self.output)
+        self.search_path = template_search_path(self.root, config)
+        self.globals = site_globals(config, extra_css(self.search_path))
+        self.key = self._global_key()
+        self.state = State(key=self.key)
+        self.notes: dict[VaultPath, Note] = {}
+        self.unreadable: dict[VaultPath, SourceFile] = {}
+        self.site: Site | None = None
+        self._notes_dirty = True
+        self._stamps_touched = False
+
+    def _global_key(self) -> str:
+        parts = (
+            __version__,
+            MARKDOWN_VERSION,
+            repr(self.config),
+            repr(self.globals),
+            template_fingerprint(self.search_path),
+        )
+        return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+
+    # -- the pipeline -------------------------------------------------------------
+
+    def build(
+        self, clean: bool = False, progress: Callable[[str, int, int], None] | None = None
+    ) -> BuildResult:
+        """Bring the output up to date with the vault: cold, warm, or nothing to do."""
+        clock = _Clock()
+        if not clean and not self.notes:
+            self.state = load_state(self.root, self.output, self.key)
+        changed, removed = self.scan()  # load: which files differ from the last build
+        clock("load")
+        head = git_head(self.root)
+        if (
+            not clean
+            and not changed
+            and not removed
+            and head == self.state.git_head
+            and self._outputs_intact()
+        ):
+            if self._stamps_touched:
+                self.save_state()
+            return self._result(clock, rendered=0, stats=WriteStats(0, len(self.state.manifest), 0))
+        self.state.git_head = head
+        if not self.notes and not clean:
+            self.notes, self.unreadable = load_notes(self.root, PARSER_KEY)
+            self._notes_dirty = False
+        self.parse(changed, removed)  # parse: only new or changed notes
+        clock("parse")
+        site = self.understand()  # index, resolve, graph, views
+        clock("resolve")
+        pages = self.emit_all(site)  # every page: template + context + body
+        clock("emit")
+        rendered, stats = self.render_and_write(site, pages, clean, progress)  # changed pages only
+        clock("render")
+        extra = self.write_extras(site, clean)
+        clock("write")
+        self.save()
+        stats = WriteStats(
+            stats.written + extra.written,
+            stats.unchanged + extra.unchanged,
+            stats.removed + extra.removed,
+        )
+        return self._result(clock, rendered, stats)
+
+    def scan(self) -> tuple[list[SourceFile], set[VaultPath]]:
+        """Read the notes whose size or modification time changed since the last build."""
+        inventory = discover(self.root, self.config.exclude, skip=(self.output,))
+        self.state.assets = inventory.assets
+        stamps = self.state.stamps
+        changed: list[SourceFile] = []
+        current = set(inventory.notes)
+        for path in inventory.notes:
+            try:
+                stat = os.stat(self.root / path)
+            except OSError:
+                current.discard(path)
+                continue
+            old = stamps.get(path)
+            if old is not None and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
+                continue
+            source = read_source(self.root, path)
+            stamps[path] = Stamp(stat.st_size, stat.st_mtime_ns, source.content_hash)
+            self._stamps_touched = True
+            if old is None or old.digest != source.content_hash:
+                changed.append(source)
+        removed = set(stamps) - current
+        for path in removed:
+            del stamps[path]
+        return changed, removed
+
+    def parse(self, changed: list[SourceFile], removed: set[VaultPath]) -> None:
+        for path in removed:
+            self.notes.pop(path, None)
+            self.unreadable.pop(path, None)
+        known = {p: n.content_hash for p, n in self.notes.items()}
+        stale = [s for s in changed if known.get(s.path) != s.content_hash]
+        # After a cold start from cache, notes whose stamps changed but bytes did not
+        # are still valid; every note must exist in the end.
+        missing = [p for p in self.state.stamps if p not in self.notes and p not in self.unreadable]
+        have = {s.path for s in stale}
+        stale += [read_source(self.root, p) for p in missing if p not in have]
+        for source in stale:
+            self.unreadable.pop(source.path, None)
+            if source.text is None:
+                self.notes.pop(source.path, None)
+                self.unreadable[source.path] = source
+        readable = [s for s in stale if s.text is not None]
+        for note in parse_all(readable, self.jobs):
+            self.notes[note.path] = note
+        if stale or removed:
+            self._notes_dirty = True
+
+    def understand(self) -> Site:
+        """Index, resolve, graph and views for the current notes (the whole vault)."""
+        from .outputs import make_site
+
+        notes = dict(sorted(self.notes.items()))
+        vault = Vault.index(notes.values(), self.state.assets)
+        resolution = resolve(vault)
+        graph = LinkGraph.build(vault.notes, resolution.targets)
+        problems = [d for s in self.unreadable.values() for d in s.diagnostics]
+        problems += [d for n in vault.notes.values() for d in n.diagnostics]
+        problems += [*vault.diagnostics, *resolution.diagnostics]
+        model = Model(
+            self.root, self.config, vault, resolution, graph, tuple(sorted(problems, key=sort_key))
+        )
+        self.site = make_site(
+            model, self.search_path, commit_dates(self.root) if self.state.git_head else {}
+        )
+        return self.site
+
+    def emit_all(self, site: Site) -> list[tuple[Page, ...]]:
+        groups = [
+            note_pages(site, path) for path in site.model.vault.notes if path in site.published
+        ]
+        groups += [(page,) for page in Indexes(site).all()]
+        return groups
+
+    def render_and_write(
+        self,
+        site: Site,
+        groups: list[tuple[Page, ...]],
+        clean: bool,
+        progress: Callable[[str, int, int], None] | None = None,
+        complete: bool = True,
+    ) -> tuple[int, WriteStats]:
+        """Render the pages whose inputs changed; ``complete``: ``groups`` is the whole site."""
+        digests = self.state.digests
+        manifest = self.state.manifest
+        todo: list[Page] = []
+        fresh: dict[str, str] = {}
+        for group in groups:
+            for page in group:
+                digest = page_digest(page, self.key)
+                fresh[page.url] = digest
+                rel = str(output_path(page.url))
+                if (
+                    clean
+                    or digests.get(page.url) != digest
+                    or rel not in manifest
+                    or not (self.output / rel).is_file()
+                ):
+                    todo.append(page)
+        tasks = [
+            RenderTask(
+                tuple(todo[i : i + BATCH]),
+                self.search_path,
+                self.globals,
+                str(self.output),
+                manifest,
+                clean,
+            )
+            for i in range(0, len(todo), BATCH)
+        ]
+        done = 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n * BATCH
+            if progress:
+                progress("render", min(done, len(todo)), len(todo))
+
+        written = 0
+        for batch in run_all(
+            render_batch, tasks, lambda t: len(t.pages) * 4000, self.jobs, progress=step
+        ):
+            for rel, digest, wrote in batch:
+                manifest[rel] = digest
+                written += wrote
+        removed = 0
+        if complete:
+            gone = set(digests) - set(fresh)
+            removed = self._remove([str(output_path(Url(u))) for u in gone])
+            digests.clear()
+        digests.update(fresh)
+        return len(todo), WriteStats(written, len(fresh) - len(todo), removed)
+
+    def write_extras(self, site: Site, clean: bool) -> WriteStats:
+        """Theme, search index, graph data, feeds and attachments (compared byte for byte)."""
+        files = extra_files(site, self.search_path, sorted(self.state.digests))
+        copies = attachments(site)
+        keep = {str(output_path(Url(u))) for u in self.state.digests}
+        return write_site(self.output, files, copies, self.state.manifest, keep, clean)
+
+    def save(self) -> None:
+        save(
+            self.root,
+            self.output,
+            self.state,
+            self.notes if self._notes_dirty else None,
+            self.unreadable,
+        )
+        self._notes_dirty = False
+
+    def save_state(self) -> None:
+        save(self.root, self.output, self.state, None, self.unreadable)
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _remove(self, rels: Iterable[str]) -> int:
+        rels = list(rels)
+        for rel in rels:
+            self.state.manifest.pop(rel, None)
+        return remove_files(self.output, rels)
+
+    def _outputs_intact(self) -> bool:
+        manifest = self.state.manifest
+        if not manifest or not self.state.digests:
+            return False
+        return all(os.path.exists(self.output / rel) for rel in manifest)
+
+    def _result(self, clock: _Clock, rendered: int, stats: WriteStats) -> BuildResult:
+        site = self.site
+        if site is not None:
+            self.state.diagnostics = tuple(
+                sorted((*site.model.diagnostics, *site.views.diagnostics), key=sort_key)
+            )
+            notes = site.model.vault.notes.values()
+            self.state.summary = {
+                "notes": len(site.model.vault.notes),
+                "cards": sum(len(n.cards) for n in notes),
+                "links": sum(len(n.links) for n in notes),
+                "dangling": len(site.model.graph.missing),
+            }
+            self.save_state()
+        return BuildResult(
+            site.model if site else None,
+            self.output,
+            len(self.state.digests),
+            rendered,
+            stats,
+            self.state.diagnostics,
+            dict(self.state.summary),
+            time.perf_counter() - clock.started,
+            clock.stages,
+        )
