@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from notesite import workers
+from notesite import publish, workers
 from notesite.build import build
 from notesite.config import Config, load_config
 from notesite.write import OutputDirError
@@ -145,6 +145,7 @@ def test_feeds_are_valid_xml_with_absolute_urls(sample_site_repo: Path) -> None:
 def test_builds_are_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     one = build_to(SAMPLE_VAULT, tmp_path / "one")
     monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(publish, "PARALLEL_MIN", 0)
     config = load_config(SAMPLE_VAULT).replace(output=str(tmp_path / "two"))
     build(SAMPLE_VAULT, config, jobs=2)
     two = tmp_path / "two"

@@ -103,9 +103,10 @@ def save(
     state: State,
     notes: dict[VaultPath, Note] | None,
     unreadable: dict[VaultPath, SourceFile],
+    parser_key: str = "",
 ) -> None:
     """Store the state, and the notes when they changed (``None``: unchanged)."""
     folder = cache_dir(root)
     if notes is not None:
-        _save(folder / "notes.pkl", (state.key, notes, unreadable))
+        _save(folder / "notes.pkl", (parser_key, notes, unreadable))
     _save(_state_file(root, output), state)

@@ -23,31 +23,21 @@ from .config import Config
 from .diagnostics import Diagnostic, sort_key
 from .gitdates import commit_dates, git_head
 from .graph import LinkGraph
-from .indexes import Indexes
 from .load import Model, output_dir, parse_all
 from .markdown import MARKDOWN_VERSION
 from .model import Note
 from .outputs import attachments, extra_files
-from .pages import note_pages
 from .paths import Url, VaultPath, output_path
+from .publish import Job, PageRef, all_refs, publish
 from .resolve import resolve
 from .site import Site, site_globals
 from .sources import SourceFile, discover, read_source
-from .templates import (
-    Page,
-    RenderTask,
-    default_templates,
-    page_digest,
-    render_batch,
-    template_fingerprint,
-)
+from .templates import default_templates, template_fingerprint
 from .theme import extra_css
 from .vault import Vault
-from .workers import run_all
 from .write import WriteStats, check_output_dir, remove_files, write_site
 
 PARSER_KEY = f"{__version__}/{MARKDOWN_VERSION}"
-BATCH = 48
 
 
 @dataclass(frozen=True)
@@ -141,9 +131,9 @@ class Engine:
         clock("parse")
         site = self.understand()  # index, resolve, graph, views
         clock("resolve")
-        pages = self.emit_all(site)  # every page: template + context + body
-        clock("emit")
-        rendered, stats = self.render_and_write(site, pages, clean, progress)  # changed pages only
+        rendered, stats = self.render_and_write(
+            site, all_refs(site), clean, progress
+        )  # changed pages
         clock("render")
         extra = self.write_extras(site, clean)
         clock("write")
@@ -222,71 +212,40 @@ class Engine:
         )
         return self.site
 
-    def emit_all(self, site: Site) -> list[tuple[Page, ...]]:
-        groups = [
-            note_pages(site, path) for path in site.model.vault.notes if path in site.published
-        ]
-        groups += [(page,) for page in Indexes(site).all()]
-        return groups
-
     def render_and_write(
         self,
         site: Site,
-        groups: list[tuple[Page, ...]],
+        refs: list[PageRef],
         clean: bool,
         progress: Callable[[str, int, int], None] | None = None,
         complete: bool = True,
     ) -> tuple[int, WriteStats]:
-        """Render the pages whose inputs changed; ``complete``: ``groups`` is the whole site."""
-        digests = self.state.digests
-        manifest = self.state.manifest
-        todo: list[Page] = []
-        fresh: dict[str, str] = {}
-        for group in groups:
-            for page in group:
-                digest = page_digest(page, self.key)
-                fresh[page.url] = digest
-                rel = str(output_path(page.url))
-                if (
-                    clean
-                    or digests.get(page.url) != digest
-                    or rel not in manifest
-                    or not (self.output / rel).is_file()
-                ):
-                    todo.append(page)
-        tasks = [
-            RenderTask(
-                tuple(todo[i : i + BATCH]),
-                self.search_path,
-                self.globals,
-                str(self.output),
-                manifest,
-                clean,
-            )
-            for i in range(0, len(todo), BATCH)
-        ]
-        done = 0
-
-        def step(n: int) -> None:
-            nonlocal done
-            done += n * BATCH
-            if progress:
-                progress("render", min(done, len(todo)), len(todo))
-
-        written = 0
-        for batch in run_all(
-            render_batch, tasks, lambda t: len(t.pages) * 4000, self.jobs, progress=step
-        ):
-            for rel, digest, wrote in batch:
-                manifest[rel] = digest
-                written += wrote
+        """Pages of ``refs`` whose inputs changed; ``complete``: ``refs`` is the whole site."""
+        state = self.state
+        job = Job(
+            site,
+            self.key,
+            self.search_path,
+            self.globals,
+            self.output,
+            state.digests,
+            state.manifest,
+            clean,
+        )
+        report = (lambda done, total: progress("render", done, total)) if progress else None
+        outcomes = publish(job, refs, self.jobs, report)
+        fresh = {o.url: o.digest for o in outcomes}
+        for o in outcomes:
+            state.manifest[o.file] = o.file_digest
         removed = 0
         if complete:
-            gone = set(digests) - set(fresh)
+            gone = set(state.digests) - set(fresh)
             removed = self._remove([str(output_path(Url(u))) for u in gone])
-            digests.clear()
-        digests.update(fresh)
-        return len(todo), WriteStats(written, len(fresh) - len(todo), removed)
+            state.digests.clear()
+        state.digests.update(fresh)
+        rendered = sum(o.rendered for o in outcomes)
+        written = sum(o.written for o in outcomes)
+        return rendered, WriteStats(written, len(outcomes) - written, removed)
 
     def write_extras(self, site: Site, clean: bool) -> WriteStats:
         """Theme, search index, graph data, feeds and attachments (compared byte for byte)."""
@@ -302,6 +261,7 @@ class Engine:
             self.state,
             self.notes if self._notes_dirty else None,
             self.unreadable,
+            PARSER_KEY,
         )
         self._notes_dirty = False
 

@@ -227,6 +227,12 @@ class LinkGraph:
 
     @property
     def edges(self) -> list[Edge]:
+        cached = self._cache.get("edges")
+        if cached is None:
+            cached = self._cache["edges"] = self._edges()
+        return cached  # type: ignore[return-value]
+
+    def _edges(self) -> list[Edge]:
         edges = [e for p in sorted(self._notes) for e in self._notes[p].edges]
         for ident, info in self.tags.items():
             edges += [Edge("tag:" + ident, "tag:" + child, "subtag", 0) for child in info.children]
@@ -234,6 +240,12 @@ class LinkGraph:
 
     @property
     def nodes(self) -> dict[str, dict[str, object]]:
+        cached = self._cache.get("nodes")
+        if cached is None:
+            cached = self._cache["nodes"] = self._nodes()
+        return cached  # type: ignore[return-value]
+
+    def _nodes(self) -> dict[str, dict[str, object]]:
         nodes: dict[str, dict[str, object]] = {}
         for path in sorted(self._notes):
             nodes[note_node(path)] = {"kind": "note", "path": path}

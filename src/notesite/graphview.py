@@ -13,6 +13,7 @@ from .views import missing_anchor
 def graph_json(site: Site) -> bytes:
     """Nodes keyed by the URL a click opens; links as pairs of node indices."""
     graph = site.model.graph
+    all_nodes = graph.nodes
     vault = site.model.vault
     index: dict[str, int] = {}
     nodes: list[dict[str, str]] = []
@@ -20,7 +21,7 @@ def graph_json(site: Site) -> bytes:
     def node_for(name: str) -> int | None:
         if name in index:
             return index[name]
-        data: dict[str, Any] = graph.nodes[name]
+        data: dict[str, Any] = all_nodes[name]
         kind = data["kind"]
         if kind in ("note", "card") and data["path"] not in site.published:
             return None
@@ -48,7 +49,7 @@ def graph_json(site: Site) -> bytes:
         nodes.append(item)
         return index[name]
 
-    for name in sorted(graph.nodes):
+    for name in sorted(all_nodes):
         node_for(name)
     links: set[tuple[int, int]] = set()
     for edge in graph.edges:

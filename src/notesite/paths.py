@@ -119,6 +119,7 @@ def encode(path: str, fragment: str = "") -> str:
     return encoded
 
 
+@lru_cache(maxsize=1 << 16)
 def relative_href(from_page: Url, to: Url, fragment: str = "") -> str:
     """An href from one page to another that works under any base path.
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from html import escape
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NamedTuple
 
 from .model import Fragment
 from .paths import Url, VaultPath, relative_href
@@ -22,8 +21,7 @@ EmbedKind = Literal["note", "image", "pdf", "audio", "video", "file", "missing",
 MAX_EMBED_DEPTH = 4
 
 
-@dataclass(frozen=True, slots=True)
-class EmbedView:
+class EmbedView(NamedTuple):
     kind: EmbedKind
     path: VaultPath | None = None
     """The embedded note (for ``note``)."""
@@ -36,8 +34,7 @@ class EmbedView:
     height: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LinkView:
+class LinkView(NamedTuple):
     """What one hole becomes, decided once per note."""
 
     url: Url | None
@@ -49,8 +46,7 @@ class LinkView:
     embed: EmbedView | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class NoteView:
+class NoteView(NamedTuple):
     links: tuple[LinkView, ...]
     tags: tuple[tuple[Url, str], ...]
     """URL and display text of each tag hole."""
@@ -58,8 +54,7 @@ class NoteView:
     """Per card index: URL and name of each author."""
 
 
-@dataclass(frozen=True, slots=True)
-class Embedded:
+class Embedded(NamedTuple):
     """Another note as seen from an embed: its fragment and its own views."""
 
     title: str

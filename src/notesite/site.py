@@ -8,7 +8,7 @@ context value depends on where the page lives.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .cards import paper_label
@@ -20,8 +20,7 @@ from .tags import tag_identity
 from .views import Views
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """A link in a list: title, target URL (+ fragment) and an optional note title."""
 
     title: str
@@ -30,14 +29,12 @@ class Item:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Chip:
+class Chip(NamedTuple):
     name: str
     url: Url
 
 
-@dataclass(frozen=True, slots=True)
-class Backlink:
+class Backlink(NamedTuple):
     title: str
     url: Url
     fragment: str
@@ -45,8 +42,7 @@ class Backlink:
     card_title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Paper:
+class Paper(NamedTuple):
     url: str
     source: str
     id: str
@@ -57,8 +53,7 @@ class Paper:
         return None if link is None else cls(link.url, link.source, link.id, paper_label(link))
 
 
-@dataclass(frozen=True, slots=True)
-class CardInfo:
+class CardInfo(NamedTuple):
     title: str
     anchor: str
     url: Url

@@ -55,8 +55,7 @@ class Page:
     """Use root-based hrefs (for ``404.html``, served at any URL)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(NamedTuple):
     html: str
     card: int | None
 

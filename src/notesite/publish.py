@@ -1,0 +1,162 @@
+"""Emit, fingerprint, render and write pages, on every core.
+
+A page is named by a ``PageRef`` (a note, or an index page).  Workers are forked
+after the vault is understood, so each inherits the whole site and needs only a
+list of refs: nothing big is pickled, and emitting page contexts, fingerprinting
+them, rendering templates and writing files all run in parallel.  A page whose
+fingerprint matches the last build (and whose file is still there) is skipped.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .indexes import Indexes, fixed_pages
+from .pages import note_pages
+from .paths import VaultPath, output_path
+from .site import Site
+from .templates import Page, page_digest, render_page
+from .write import write_output
+
+PageRef = tuple[str, str]
+"""``("note", path)``, ``("tag", ident)``, ``("author", key)`` or ``(page, "")``."""
+
+CHUNK = 40
+# Below this many refs, forking workers costs more than it saves.
+PARALLEL_MIN = 400
+
+
+class Outcome(NamedTuple):
+    url: str
+    digest: str
+    """Fingerprint of the page's inputs."""
+    file: str
+    file_digest: str
+    rendered: bool
+    written: bool
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker needs, inherited through fork (or used in-process)."""
+
+    site: Site
+    key: str
+    search_path: tuple[str, ...]
+    globals: dict[str, Any]
+    output: Path
+    digests: dict[str, str]
+    manifest: dict[str, str]
+    clean: bool
+
+
+def all_refs(site: Site) -> list[PageRef]:
+    refs: list[PageRef] = [("note", p) for p in site.model.vault.notes if p in site.published]
+    refs += [
+        ("home", ""),
+        ("notes", ""),
+        ("papers", ""),
+        ("tags", ""),
+        ("authors", ""),
+        ("missing", ""),
+    ]
+    refs += [("tag", ident) for ident in site.model.graph.tags]
+    refs += [("author", key) for key in site.model.graph.authors]
+    refs += [("fixed", "")]
+    return refs
+
+
+def emit(site: Site, indexes: Indexes, ref: PageRef) -> tuple[Page, ...]:
+    kind, name = ref
+    if kind == "note":
+        return note_pages(site, VaultPath(name))
+    if kind == "tag":
+        return (indexes.tag(name),) if name in indexes.tags else ()
+    if kind == "author":
+        page = indexes.author(name) if name in indexes.authors else None
+        return (page,) if page is not None else ()
+    if kind == "fixed":
+        return tuple(fixed_pages())
+    single: dict[str, Callable[[], Page]] = {
+        "home": indexes.home,
+        "notes": indexes.notes,
+        "papers": indexes.papers,
+        "tags": indexes.tag_index,
+        "authors": indexes.author_index,
+        "missing": indexes.missing,
+    }
+    return (single[kind](),)
+
+
+_JOB: Job | None = None
+_INDEXES: dict[int, Indexes] = {}
+
+
+def _run(refs: list[PageRef]) -> list[Outcome]:
+    job = _JOB
+    assert job is not None
+    # One Indexes per process and site: its tables (tag totals, the papers list)
+    # are built once, not once per chunk.
+    indexes = _INDEXES.get(id(job.site))
+    if indexes is None or indexes.site is not job.site:
+        _INDEXES.clear()
+        indexes = _INDEXES[id(job.site)] = Indexes(job.site)
+    out = []
+    for ref in refs:
+        for page in emit(job.site, indexes, ref):
+            digest = page_digest(page, job.key)
+            rel = str(output_path(page.url))
+            recorded = job.manifest.get(rel)
+            fresh = job.digests.get(page.url) == digest and recorded is not None
+            if fresh and not job.clean and os.path.exists(job.output / rel):
+                out.append(Outcome(page.url, digest, rel, recorded or "", False, False))
+                continue
+            rel, data = render_page(page, job.search_path, job.globals)
+            file_digest, written = write_output(job.output, rel, data, recorded, job.clean)
+            out.append(Outcome(page.url, digest, rel, file_digest, True, written))
+    return out
+
+
+def publish(
+    job: Job, refs: list[PageRef], jobs: int, progress: Callable[[int, int], None] | None = None
+) -> list[Outcome]:
+    """Bring the pages of ``refs`` up to date; results in the order of ``refs``."""
+    global _JOB
+    _JOB = job
+    chunks = [refs[i : i + CHUNK] for i in range(0, len(refs), CHUNK)]
+    try:
+        if jobs <= 1 or len(refs) < PARALLEL_MIN or not _can_fork():
+            results: Iterable[list[Outcome]] = map(_run, chunks)
+            return _collect(results, len(chunks), progress)
+        gc.freeze()  # keep the inherited model's pages shared instead of copied by GC
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=gc.disable) as pool:
+            return _collect(pool.map(_run, chunks), len(chunks), progress)
+    finally:
+        _JOB = None
+        _INDEXES.clear()
+        gc.unfreeze()
+
+
+def _collect(
+    results: Iterable[list[Outcome]], total: int, progress: Callable[[int, int], None] | None
+) -> list[Outcome]:
+    out: list[Outcome] = []
+    for done, chunk in enumerate(results, 1):
+        out += chunk
+        if progress:
+            progress(done, total)
+    return out
+
+
+def _can_fork() -> bool:
+    """Fork only a single-threaded process (a forked thread's locks stay held)."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
