@@ -21,17 +21,21 @@ from . import __version__
 from .cache import Stamp, State, load_notes, load_state, save
 from .config import Config
 from .diagnostics import Diagnostic, sort_key
+from .feeds import atom, sitemap
 from .gitdates import commit_dates, git_head
 from .graph import LinkGraph
+from .graphview import graph_json
+from .incremental import patch, structural
 from .load import Model, output_dir, parse_all
 from .markdown import MARKDOWN_VERSION
 from .model import Note
-from .outputs import attachments, extra_files
+from .outputs import attachments, extra_files, search_docs
 from .paths import Url, VaultPath, output_path
-from .publish import Job, PageRef, all_refs, publish
+from .publish import Job, PageRef, all_refs, page_urls, publish
 from .resolve import resolve
+from .search import SearchIndex
 from .site import Site, site_globals
-from .sources import SourceFile, discover, read_source
+from .sources import SourceFile, discover, excluded_path, read_source
 from .templates import default_templates, template_fingerprint
 from .theme import extra_css
 from .vault import Vault
@@ -88,6 +92,8 @@ class Engine:
         self.notes: dict[VaultPath, Note] = {}
         self.unreadable: dict[VaultPath, SourceFile] = {}
         self.site: Site | None = None
+        self.search: SearchIndex | None = None
+        self.git_dates: dict[VaultPath, str] = {}
         self._notes_dirty = True
         self._stamps_touched = False
 
@@ -207,9 +213,8 @@ class Engine:
         model = Model(
             self.root, self.config, vault, resolution, graph, tuple(sorted(problems, key=sort_key))
         )
-        self.site = make_site(
-            model, self.search_path, commit_dates(self.root) if self.state.git_head else {}
-        )
+        self.git_dates = commit_dates(self.root) if self.state.git_head else {}
+        self.site = make_site(model, self.search_path, self.git_dates)
         return self.site
 
     def render_and_write(
@@ -237,22 +242,57 @@ class Engine:
         fresh = {o.url: o.digest for o in outcomes}
         for o in outcomes:
             state.manifest[o.file] = o.file_digest
-        removed = 0
-        if complete:
-            gone = set(state.digests) - set(fresh)
-            removed = self._remove([str(output_path(Url(u))) for u in gone])
-            state.digests.clear()
+        # pages that no longer exist (a whole site pass knows them all; a partial one
+        # compares the site's URLs with the last build's)
+        gone = set(state.digests) - (set(fresh) if complete else page_urls(site))
+        removed = self._remove([str(output_path(Url(u))) for u in gone])
+        for url in gone:
+            del state.digests[url]
         state.digests.update(fresh)
         rendered = sum(o.rendered for o in outcomes)
         written = sum(o.written for o in outcomes)
         return rendered, WriteStats(written, len(outcomes) - written, removed)
 
-    def write_extras(self, site: Site, clean: bool) -> WriteStats:
-        """Theme, search index, graph data, feeds and attachments (compared byte for byte)."""
-        files = extra_files(site, self.search_path, sorted(self.state.digests))
-        copies = attachments(site)
-        keep = {str(output_path(Url(u))) for u in self.state.digests}
-        return write_site(self.output, files, copies, self.state.manifest, keep, clean)
+    def write_extras(
+        self,
+        site: Site,
+        clean: bool = False,
+        touched: set[VaultPath] | None = None,
+        graph: bool = True,
+    ) -> WriteStats:
+        """Theme, search index, graph data, feeds and attachments (compared byte for byte).
+
+        ``touched``: a partial update after those notes changed in place: only the
+        search shards, graph data and feed they can affect are regenerated.
+        """
+        if touched is None or self.search is None:
+            self.search = SearchIndex(search_docs(site))
+            files = extra_files(site, self.search_path, sorted(self.state.digests), self.search)
+            keep = {str(output_path(Url(u))) for u in self.state.digests}
+            return write_site(
+                self.output, files, attachments(site), self.state.manifest, keep, clean
+            )
+        docs = search_docs(site, sorted(touched))
+        if not all(d.url in self.search.ids for d in docs) or not self.search.same_documents(
+            search_docs(site)
+        ):
+            return self.write_extras(site, clean)  # the set of documents changed
+        names: set[str] = set()
+        for doc in docs:
+            names |= self.search.replace(doc)
+        search_files = self.search.files(names)
+        files = {f"static/search/{name}": data for name, data in search_files.items()}
+        gone = [f"static/search/{n}" for n in names - set(search_files)]
+        files["feed.xml"] = atom(site)
+        if graph:
+            files["static/graph.json"] = graph_json(site)
+        files["sitemap.xml"] = sitemap(
+            site, [u for u in sorted(self.state.digests) if not u.endswith("404.html")]
+        )
+        stats = write_site(
+            self.output, files, attachments(site, touched), self.state.manifest, None, clean
+        )
+        return WriteStats(stats.written, stats.unchanged, self._remove(gone))
 
     def save(self) -> None:
         save(
@@ -268,6 +308,78 @@ class Engine:
     def save_state(self) -> None:
         save(self.root, self.output, self.state, None, self.unreadable)
 
+    def update(self, paths: Iterable[str]) -> BuildResult:
+        """Rebuild after files (vault-relative paths) changed on disk: a partial build
+        when the change leaves every note's identity alone, else a full pass that
+        still renders only the pages whose inputs changed."""
+        if self.site is None:
+            return self.build()
+        clock = _Clock()
+        wanted = {VaultPath(p) for p in paths}
+        notes = {p for p in wanted if p.lower().endswith(".md")}
+        assets_changed = bool(wanted - notes)
+        old = self.site
+        changed, removed = self.scan_paths(notes)
+        if assets_changed:
+            self.state.assets = discover(self.root, self.config.exclude, skip=(self.output,)).assets
+        clock("load")
+        self.parse(changed, removed)
+        clock("parse")
+        touched = {s.path for s in changed}
+        if not touched and not removed and not assets_changed:
+            return self._result(clock, 0, WriteStats(0, 0, 0))
+        old_notes = old.model.vault.notes
+        if (
+            removed
+            or assets_changed
+            or any(p not in self.notes for p in touched)
+            or structural(old_notes, self.notes, touched)
+        ):
+            site = self.understand()
+            clock("resolve")
+            rendered, stats = self.render_and_write(site, all_refs(site), False)
+            clock("render")
+            extra = self.write_extras(site)
+        else:
+            old_targets = {p: old.model.resolution.targets[p] for p in touched}
+            site, refs = patch(old, self.notes, touched, self.git_dates)
+            self.site = site
+            clock("resolve")
+            rendered, stats = self.render_and_write(site, refs, False, complete=False)
+            clock("render")
+            graph = any(
+                old_targets[p] != site.model.resolution.targets[p]
+                or old_notes[p].title != self.notes[p].title
+                or len(old_notes[p].cards) != len(self.notes[p].cards)
+                for p in touched
+            )
+            extra = self.write_extras(site, touched=touched, graph=graph)
+        clock("write")
+        stats = WriteStats(
+            stats.written + extra.written,
+            stats.unchanged + extra.unchanged,
+            stats.removed + extra.removed,
+        )
+        return self._result(clock, rendered, stats, save=False)
+
+    def scan_paths(self, paths: Iterable[VaultPath]) -> tuple[list[SourceFile], set[VaultPath]]:
+        """Like ``scan``, for a few notes named by a file watcher."""
+        changed: list[SourceFile] = []
+        removed: set[VaultPath] = set()
+        for path in sorted(paths):
+            full = self.root / path
+            if not full.is_file() or excluded_path(path, self.config.exclude):
+                if self.state.stamps.pop(path, None) is not None or path in self.notes:
+                    removed.add(path)
+                continue
+            stat = full.stat()
+            source = read_source(self.root, path)
+            old = self.state.stamps.get(path)
+            self.state.stamps[path] = Stamp(stat.st_size, stat.st_mtime_ns, source.content_hash)
+            if old is None or old.digest != source.content_hash or path not in self.notes:
+                changed.append(source)
+        return changed, removed
+
     # -- helpers ------------------------------------------------------------------
 
     def _remove(self, rels: Iterable[str]) -> int:
@@ -282,7 +394,9 @@ class Engine:
             return False
         return all(os.path.exists(self.output / rel) for rel in manifest)
 
-    def _result(self, clock: _Clock, rendered: int, stats: WriteStats) -> BuildResult:
+    def _result(
+        self, clock: _Clock, rendered: int, stats: WriteStats, save: bool = True
+    ) -> BuildResult:
         site = self.site
         if site is not None:
             self.state.diagnostics = tuple(
@@ -295,7 +409,8 @@ class Engine:
                 "links": sum(len(n.links) for n in notes),
                 "dangling": len(site.model.graph.missing),
             }
-            self.save_state()
+            if save:
+                self.save_state()
         return BuildResult(
             site.model if site else None,
             self.output,

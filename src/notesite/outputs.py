@@ -62,13 +62,12 @@ def search_docs(site: Site, paths: Iterable[VaultPath] | None = None) -> list[Se
     return docs
 
 
-def extra_files(site: Site, search_path: tuple[str, ...], page_urls: list[str]) -> dict[str, bytes]:
+def extra_files(
+    site: Site, search_path: tuple[str, ...], page_urls: list[str], search: SearchIndex
+) -> dict[str, bytes]:
     config = site.model.config
     files = {f"static/{name}": data for name, data in theme_files(search_path).items()}
-    files |= {
-        f"static/search/{name}": data
-        for name, data in SearchIndex(search_docs(site)).files().items()
-    }
+    files |= {f"static/search/{name}": data for name, data in search.files().items()}
     files["static/graph.json"] = graph_json(site)
     files["sitemap.xml"] = sitemap(site, [u for u in page_urls if not u.endswith("404.html")])
     files["feed.xml"] = atom(site)
@@ -78,10 +77,10 @@ def extra_files(site: Site, search_path: tuple[str, ...], page_urls: list[str]) 
     return files
 
 
-def attachments(site: Site) -> dict[str, Path]:
-    """Attachments referenced by published notes, copied with their vault paths."""
+def attachments(site: Site, paths: Iterable[VaultPath] | None = None) -> dict[str, Path]:
+    """Attachments referenced by published notes (all, or ``paths``), with their vault paths."""
     wanted: set[str] = set()
-    for path in site.published:
+    for path in site.published if paths is None else site.published.intersection(paths):
         for link in site.views.notes[path].links:
             if link.css == "file" and link.url is not None:
                 wanted.add(link.url)

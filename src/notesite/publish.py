@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from .indexes import Indexes, fixed_pages
 from .pages import note_pages
-from .paths import VaultPath, output_path
+from .paths import VaultPath, output_path, tag_url
 from .site import Site
 from .templates import Page, page_digest, render_page
 from .write import write_output
@@ -72,6 +72,22 @@ def all_refs(site: Site) -> list[PageRef]:
     refs += [("author", key) for key in site.model.graph.authors]
     refs += [("fixed", "")]
     return refs
+
+
+def page_urls(site: Site) -> set[str]:
+    """Every page URL of the site, without emitting a page (cheap)."""
+    vault = site.model.vault
+    urls: set[str] = {vault.urls[p] for p in site.published}
+    urls |= {u for (p, _), u in vault.card_urls.items() if p in site.published}
+    urls |= {tag_url(t) for t in site.model.graph.tags}
+    urls |= {
+        site.views.author_urls[k]
+        for k, info in site.model.graph.authors.items()
+        if any(p in site.published for p, _ in info.cards)
+    }
+    urls |= {"", "notes/", "papers/", "tags/", "authors/", "missing/"}
+    urls |= {p.url for p in fixed_pages()}
+    return urls
 
 
 def emit(site: Site, indexes: Indexes, ref: PageRef) -> tuple[Page, ...]:

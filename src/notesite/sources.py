@@ -132,3 +132,8 @@ def read_source(vault: Path, path: VaultPath) -> SourceFile:
             path, None, "", (Diagnostic.make(path, 1, Code.UNREADABLE_FILE, message),)
         )
     return decode(path, data)
+
+
+def excluded_path(path: str, exclude: tuple[str, ...]) -> bool:
+    """Whether discovery would skip this vault path (dot-folders, exclude globs)."""
+    return any(part.startswith(".") for part in path.split("/")) or excluded(path, exclude)

@@ -7,6 +7,7 @@ note and card (slug collisions are resolved here, deterministically).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,7 +48,7 @@ class Vault:
     urls: dict[VaultPath, Url]
     card_urls: dict[CardKey, Url]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
-    _headings: dict[VaultPath, dict[str, tuple[int, ...]]] = field(
+    heading_cache: dict[VaultPath, dict[str, tuple[int, ...]]] = field(
         default_factory=dict, repr=False, compare=False
     )
     _suffixes: dict[str, dict[str, tuple[VaultPath, ...]]] = field(
@@ -78,12 +79,12 @@ class Vault:
                 message = f"another note already publishes at /{url}; this one is at /{unique}"
                 problems.append(Diagnostic.make(path, 1, Code.SLUG_COLLISION, message))
             urls[path] = Url(unique)
-        card_urls = _card_urls(by_path_notes, by_card, problems)
+        card_urls = _card_urls(by_path_notes)
         asset_list = tuple(sorted(assets))
         assets_by_name: dict[str, list[VaultPath]] = defaultdict(list)
         for a in asset_list:
             assets_by_name[a.rsplit("/", 1)[-1].casefold()].append(a)
-        return cls(
+        vault = cls(
             notes=by_path_notes,
             assets=asset_list,
             by_name=_frozen(by_name),
@@ -97,6 +98,7 @@ class Vault:
             card_urls=card_urls,
             diagnostics=tuple(problems),
         )
+        return dataclasses.replace(vault, diagnostics=vault.diagnostics + duplicate_cards(vault))
 
     def by_suffix(self, key: str) -> tuple[VaultPath, ...]:
         """Notes whose path ends in ``/<key>`` (for ``[[folder/Note]]``); built on first use."""
@@ -115,12 +117,12 @@ class Vault:
     def heading_index(self, path: VaultPath) -> dict[str, tuple[int, ...]]:
         """Headings of a note by normalised text, built on first use (most notes are
         never the target of a heading link)."""
-        cached = self._headings.get(path)
+        cached = self.heading_cache.get(path)
         if cached is None:
             keys: dict[str, list[int]] = defaultdict(list)
             for j, h in enumerate(self.notes[path].headings):
                 keys[heading_key(h.text)].append(j)
-            cached = self._headings[path] = {k: tuple(v) for k, v in keys.items()}
+            cached = self.heading_cache[path] = {k: tuple(v) for k, v in keys.items()}
         return cached
 
     def block(self, path: VaultPath, block_id: str) -> Block | None:
@@ -140,21 +142,25 @@ def _frozen(table: dict[str, list[VaultPath]]) -> dict[str, tuple[VaultPath, ...
     return {k: tuple(v) for k, v in table.items()}
 
 
-def _card_urls(
-    notes: dict[VaultPath, Note],
-    by_card: dict[str, list[CardKey]],
-    problems: list[Diagnostic],
-) -> dict[CardKey, Url]:
-    """A page per card, at ``papers/<title slug>/``; duplicate titles are reported."""
-    urls: dict[CardKey, Url] = {}
-    taken: set[str] = set()
-    for keys in by_card.values():
+def duplicate_cards(vault: Vault) -> tuple[Diagnostic, ...]:
+    """One warning per card whose title an earlier card (in path order) already has."""
+    problems = []
+    for keys in vault.by_card_title.values():
+        if len(keys) < 2:
+            continue
         first = keys[0]
+        where = f"{first[0]}:{vault.notes[first[0]].cards[first[1]].line}"
         for path, k in keys[1:]:
-            card = notes[path].cards[k]
-            where = f"{first[0]}:{notes[first[0]].cards[first[1]].line}"
+            card = vault.notes[path].cards[k]
             message = f"card title {card.title!r} is also used at {where}"
             problems.append(Diagnostic.make(path, card.line, Code.DUPLICATE_CARD, message))
+    return tuple(problems)
+
+
+def _card_urls(notes: dict[VaultPath, Note]) -> dict[CardKey, Url]:
+    """A page per card, at ``papers/<title slug>/`` (``-2``, ``-3``… for repeats)."""
+    urls: dict[CardKey, Url] = {}
+    taken: set[str] = set()
     for path, note in notes.items():
         for k, card in enumerate(note.cards):
             slug = slugify(card.title)[:80].strip("-") or "paper"

@@ -76,14 +76,15 @@ def write_site(
     files: dict[str, bytes],
     copies: dict[str, Path],
     manifest: dict[str, str],
-    keep: set[str],
+    keep: set[str] | None,
     clean: bool = False,
 ) -> WriteStats:
     """Write ``files`` (bytes) and ``copies`` (source files) under ``output``.
 
     ``manifest`` (output path -> digest, updated in place) says what earlier builds
     wrote; files it lists that are neither produced now nor in ``keep`` (the pages,
-    written elsewhere) are removed.
+    written elsewhere) are removed.  ``keep=None`` means a partial update: nothing
+    is removed.
     """
     written = unchanged = 0
     current: set[str] = set()
@@ -108,7 +109,7 @@ def write_site(
         os.replace(temp, target)
         manifest[rel] = key
         written += 1
-    stale = set(manifest) - current - keep
+    stale = set() if keep is None else set(manifest) - current - keep
     for rel in stale:
         del manifest[rel]
     return WriteStats(written, unchanged, remove_files(output, stale))

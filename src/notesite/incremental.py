@@ -1,0 +1,225 @@
+"""Dependency tracking: what a few changed notes touch, and nothing more.
+
+``patch`` updates the understood vault in place of a full index/resolve/graph
+pass, and names the pages whose inputs may have changed (their fingerprints then
+decide what is really re-rendered).  It handles edits that leave every note's
+*identity* alone (name, aliases, card titles, publication): creations, deletions,
+renames and identity changes go through the full pass instead, because they can
+change how any link in the vault resolves.
+
+The rules (a page is a function of its note and its graph neighbourhood):
+
+* the changed note's own pages;
+* pages showing its backlink context: the notes it links to, before and after;
+* notes whose links into it must be re-resolved (its headings, blocks or cards
+  moved) and notes that transclude it (their embed ranges or content changed);
+* notes that list it as related, when its title or tags changed;
+* tag, author, papers, home, notes and missing pages when what they list of it
+  (title, date, tags, card rows, dangling links, counts) changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from .diagnostics import Diagnostic, sort_key
+from .load import Model
+from .model import Note
+from .paths import VaultPath, name_key
+from .publish import PageRef
+from .resolve import Resolution, resolve_note
+from .site import Site
+from .tags import tag_identity
+from .vault import Vault, duplicate_cards
+from .views import ViewBuilder, Views, author_urls, embed_cycles
+
+
+def identity(note: Note) -> tuple[object, ...]:
+    """What other notes' links resolve against (besides headings and blocks)."""
+    return (note.aliases, tuple(c.title for c in note.cards), note.publish)
+
+
+def anchors(note: Note) -> tuple[object, ...]:
+    """What links *into* a note resolve against: headings, blocks, card ranges."""
+    return (
+        tuple((h.text, h.level, h.anchor) for h in note.headings),
+        tuple(b.id for b in note.blocks),
+        tuple((c.anchor, c.start, c.end) for c in note.cards),
+        note.fragment.marks,
+    )
+
+
+class Face(NamedTuple):
+    """What index pages show of a note."""
+
+    title: str
+    date: str
+    tags: frozenset[str]
+    cards: tuple[object, ...]
+    dangling: tuple[tuple[str, int], ...]
+    links: int
+
+
+def face(site: Site, path: VaultPath) -> Face:
+    note = site.model.vault.notes[path]
+    graph = site.model.graph
+    cards = tuple((c.title, c.authors, c.et_al, c.tags, c.paper, c.talk) for c in note.cards)
+    dangling = tuple(
+        (t.name, link.line)
+        for link, t in zip(note.links, site.model.resolution.targets[path], strict=True)
+        if t.kind == "missing"
+    )
+    return Face(
+        note.title,
+        site.dates.get(path, ""),
+        frozenset(graph.tags_of(path)),
+        cards,
+        dangling,
+        len(note.links),
+    )
+
+
+def structural(
+    old: dict[VaultPath, Note], new: dict[VaultPath, Note], changed: Iterable[VaultPath]
+) -> bool:
+    return any(
+        p not in old or p not in new or identity(old[p]) != identity(new[p]) for p in changed
+    )
+
+
+def patch(
+    site: Site, notes: dict[VaultPath, Note], changed: set[VaultPath], git: dict[VaultPath, str]
+) -> tuple[Site, list[PageRef]]:
+    """The site after ``changed`` notes were edited in place, and the pages to check.
+
+    ``git`` holds last-commit dates, for notes whose frontmatter has no date.
+    """
+    model = site.model
+    old_notes = model.vault.notes
+    before = {p: face(site, p) for p in changed}
+    old_out = {p: set(model.graph.outgoing(p)) for p in changed}
+    embedders = {b.source for p in changed for b in model.graph.backlinks(p) if b.kind == "embed"}
+
+    vault = _patched_vault(model.vault, {p: notes[p] for p in changed})
+    moved = {p for p in changed if anchors(old_notes[p]) != anchors(notes[p])}
+    sources = {b.source for p in moved for b in model.graph.backlinks(p)}
+    targets = dict(model.resolution.targets)
+    problems = dict(model.resolution.problems)
+    graph = model.graph
+    for path in sorted(changed | sources):
+        targets[path], found = resolve_note(vault, vault.notes[path])
+        problems.pop(path, None)
+        if found:
+            problems[path] = found
+        graph.add(vault.notes[path], targets[path])
+    resolution = Resolution(targets, problems)
+    diagnostics = _diagnostics(model, vault, resolution)
+    model = Model(model.root, model.config, vault, resolution, graph, diagnostics)
+
+    views = _patched_views(site.views, model, changed | sources | embedders)
+    dates = dict(site.dates)
+    for path in changed:
+        dates[path] = notes[path].date or git.get(path, "")
+    new_site = dataclasses.replace(site, model=model, views=views, dates=dates)
+    after = {p: face(new_site, p) for p in changed}
+    return new_site, _pages(new_site, changed, before, after, old_out, sources | embedders)
+
+
+def _patched_vault(vault: Vault, replaced: dict[VaultPath, Note]) -> Vault:
+    notes = dict(vault.notes)
+    notes.update(replaced)
+    blocks = dict(vault.blocks)
+    for path, note in replaced.items():
+        blocks.pop(path, None)
+        if note.blocks:
+            blocks[path] = {b.id.casefold(): b for b in reversed(note.blocks)}
+    headings = {p: h for p, h in vault.heading_cache.items() if p not in replaced}
+    diagnostics = tuple(d for d in vault.diagnostics if d.code != "duplicate-card")
+    patched = dataclasses.replace(vault, notes=notes, blocks=blocks, heading_cache=headings)
+    return dataclasses.replace(patched, diagnostics=diagnostics + duplicate_cards(patched))
+
+
+def _diagnostics(model: Model, vault: Vault, resolution: Resolution) -> tuple[Diagnostic, ...]:
+    notes = vault.notes
+    problems = [d for d in model.diagnostics if d.file not in notes and d.code == "unreadable-file"]
+    problems += [d for n in notes.values() for d in n.diagnostics]
+    problems += [*vault.diagnostics, *resolution.diagnostics]
+    return tuple(sorted(problems, key=sort_key))
+
+
+def _patched_views(views: Views, model: Model, paths: set[VaultPath]) -> Views:
+    urls = author_urls(model)
+    cyclic, problems = views.cyclic, views.diagnostics
+    if any(link.kind == "embed" for p in paths for link in model.vault.notes[p].links) or cyclic:
+        cyclic, problems = embed_cycles(model)
+    changed_urls = any(views.author_urls.get(k, u) != u for k, u in urls.items())
+    builder = ViewBuilder(model, views.published, urls, cyclic)
+    redo = set(model.vault.notes) if changed_urls or cyclic != views.cyclic else paths
+    notes = dict(views.notes)
+    for path in redo:
+        notes[path] = builder.note(model.vault.notes[path])
+    return Views(notes, views.published, urls, cyclic, problems)
+
+
+def _pages(
+    site: Site,
+    changed: set[VaultPath],
+    before: dict[VaultPath, Face],
+    after: dict[VaultPath, Face],
+    old_out: dict[VaultPath, set[VaultPath]],
+    extra: set[VaultPath],
+) -> list[PageRef]:
+    graph = site.model.graph
+    notes: set[VaultPath] = set(changed) | extra
+    tags: set[str] = set()
+    authors: set[str] = set()
+    singles: set[str] = set()
+    for path in changed:
+        old, new = before[path], after[path]
+        notes |= old_out[path] | set(graph.outgoing(path))
+        notes |= _embedders(graph, path)
+        if old.title != new.title or old.tags != new.tags:
+            notes |= set(graph.outgoing(path)) | {b.source for b in graph.backlinks(path)}
+            for tag in old.tags | new.tags:
+                members = graph.tags.get(tag)
+                if members is not None and len(members.notes) <= 100:
+                    notes |= set(members.notes)
+        if old.title != new.title or old.tags != new.tags or old.cards != new.cards:
+            tags |= {a for t in old.tags | new.tags for a in _ancestors(t)}
+            for cards in (old.cards, new.cards):
+                authors |= {name_key(a) for c in cards for a in c[1]}  # type: ignore[index]
+                tags |= {a for c in cards for t in c[3] for a in _ancestors(tag_identity(t))}  # type: ignore[index]
+            singles |= {"papers", "home", "tags", "authors"}
+        if old.title != new.title:
+            singles |= {"notes", "missing"}
+        if old.date != new.date or old.links != new.links:
+            singles.add("home")
+        if old.dangling != new.dangling:
+            singles |= {"missing", "home"}
+    if any(p in ("index.md", "Home.md", "home.md", "README.md") for p in changed | extra):
+        singles.add("home")
+    refs: list[PageRef] = [("note", p) for p in sorted(notes) if p in site.published]
+    refs += [(s, "") for s in sorted(singles)]
+    refs += [("tag", t) for t in sorted(tags)]
+    refs += [("author", a) for a in sorted(authors)]
+    return refs
+
+
+def _embedders(graph: object, path: VaultPath) -> set[VaultPath]:
+    """Notes that transclude ``path``, directly or through other embeds."""
+    found: set[VaultPath] = set()
+    stack = [path]
+    while stack:
+        current = stack.pop()
+        for b in graph.backlinks(current):  # type: ignore[attr-defined]
+            if b.kind == "embed" and b.source not in found:
+                found.add(b.source)
+                stack.append(b.source)
+    return found
+
+
+def _ancestors(tag: str) -> list[str]:
+    parts = tag.split("/")
+    return ["/".join(parts[: d + 1]) for d in range(len(parts))]

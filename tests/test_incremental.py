@@ -1,0 +1,183 @@
+"""Incremental rebuilds give exactly the bytes of a full build, and touch only what they must.
+
+Each scenario edits a copy of the sample vault on disk, lets the engine update the
+site it built before, and compares the whole output tree with a cold build of
+the edited vault.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from notesite.config import load_config
+from notesite.engine import BuildResult, Engine
+
+from .conftest import SAMPLE_VAULT
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def assert_same_site(a: Path, b: Path) -> None:
+    left, right = tree(a), tree(b)
+    assert sorted(left) == sorted(right)
+    different = [name for name in left if left[name] != right[name]]
+    assert different == []
+
+
+class Workspace:
+    def __init__(self, tmp: Path) -> None:
+        self.vault = tmp / "vault"
+        shutil.copytree(SAMPLE_VAULT, self.vault, ignore=shutil.ignore_patterns(".notesite-cache"))
+        self.out = tmp / "out"
+        self.cold = tmp / "cold"
+        config = load_config(self.vault).replace(output=str(self.out))
+        self.engine = Engine(self.vault, config, jobs=1)
+        self.engine.build(clean=True)
+
+    def edit(self, rel: str, change: Callable[[str], str]) -> None:
+        path = self.vault / rel
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+    def update(self, *paths: str) -> BuildResult:
+        result = self.engine.update(paths)
+        shutil.rmtree(self.cold, ignore_errors=True)
+        cold = Engine(self.vault, load_config(self.vault).replace(output=str(self.cold)), jobs=1)
+        cold.build(clean=True)
+        assert_same_site(self.out, self.cold)
+        assert result.diagnostics == cold.state.diagnostics
+        return result
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    return Workspace(tmp_path)
+
+
+DPO = "papers/alignment/DPO.md"
+OVERVIEW = "topics/Alignment overview.md"
+
+
+def rendered_urls(ws: Workspace, before: dict[str, str]) -> set[str]:
+    return {u for u, d in ws.engine.state.digests.items() if before.get(u) != d}
+
+
+def test_body_edit_touches_few_pages(ws: Workspace) -> None:
+    before = dict(ws.engine.state.digests)
+    ws.edit(DPO, lambda t: t + "\nA new closing thought about preference data.\n")
+    result = ws.update(DPO)
+    changed = rendered_urls(ws, before)
+    assert "notes/papers/alignment/dpo/" in changed
+    assert result.rendered < 25, result.rendered
+    assert "tags/" not in changed and "papers/" not in changed
+
+
+def test_title_change_of_a_hub(ws: Workspace) -> None:
+    ws.edit(OVERVIEW, lambda t: t.replace("# Alignment overview", "# Alignment: an overview", 1))
+    ws.update(OVERVIEW)
+
+
+def test_frontmatter_title_change(ws: Workspace) -> None:
+    ws.edit(DPO, lambda t: t.replace("title: DPO", "title: Direct preference optimisation", 1))
+    ws.update(DPO)
+
+
+def test_new_link_and_removed_link(ws: Workspace) -> None:
+    ws.edit(DPO, lambda t: t + "\nSee also [[Scaling laws]] and [[Mixture of Depths]].\n")
+    ws.update(DPO)
+    ws.edit(
+        DPO,
+        lambda t: t.replace(
+            "See also [[Scaling laws]] and [[Mixture of Depths]].", "No links now."
+        ),
+    )
+    ws.update(DPO)
+
+
+def test_tag_change(ws: Workspace) -> None:
+    ws.edit(DPO, lambda t: t + "\nAlso #brand-new/tag here.\n")
+    ws.update(DPO)
+    ws.edit(DPO, lambda t: t.replace("#brand-new/tag", "no tag"))
+    ws.update(DPO)
+
+
+def test_card_fields_change(ws: Workspace) -> None:
+    ws.edit(
+        DPO,
+        lambda t: t.replace("Authors: Rafael Rafailov", "Authors: Someone New, Rafael Rafailov", 1),
+    )
+    ws.update(DPO)
+
+
+def test_heading_rename_reresolves_links_into_it(ws: Workspace) -> None:
+    ws.edit(
+        OVERVIEW, lambda t: t.replace("## The KL-regularised objective", "## The KL objective", 1)
+    )
+    ws.update(OVERVIEW)
+
+
+def test_embedded_section_edit_updates_the_embedder(ws: Workspace) -> None:
+    target = "topics/Scaling laws.md"
+    ws.edit(
+        target,
+        lambda t: t.replace(
+            "## Chinchilla correction", "## Chinchilla correction\n\nFresh embedded sentence.\n", 1
+        ),
+    )
+    before = dict(ws.engine.state.digests)
+    ws.update(target)
+    # Home.md transcludes that section: its note page and the site's home page show it
+    assert "Fresh embedded sentence." in (ws.out / "notes/home/index.html").read_text()
+    assert "Fresh embedded sentence." in (ws.out / "index.html").read_text()
+    assert {"notes/home/", ""} <= rendered_urls(ws, before)
+
+
+def test_create_note_resolving_a_dangling_link(ws: Workspace) -> None:
+    (ws.vault / "Mixture of Depths.md").write_text(
+        "# Mixture of Depths\nRoute tokens past layers.\n"
+    )
+    ws.update("Mixture of Depths.md")
+    assert not (ws.out / "missing/index.html").read_text().count('mixture-of-depths"')
+
+
+def test_delete_note(ws: Workspace) -> None:
+    (ws.vault / "papers/finetuning/LoRA.md").unlink()
+    ws.update("papers/finetuning/LoRA.md")
+    assert not (ws.out / "notes/papers/finetuning/lora").exists()
+
+
+def test_rename_note(ws: Workspace) -> None:
+    old, new = (
+        ws.vault / "papers/alignment/DPO.md",
+        ws.vault / "papers/alignment/Direct preference.md",
+    )
+    old.rename(new)
+    ws.update("papers/alignment/DPO.md", "papers/alignment/Direct preference.md")
+
+
+def test_publish_toggle(ws: Workspace) -> None:
+    ws.edit(DPO, lambda t: t.replace("---\n", "---\npublish: false\n", 1))
+    ws.update(DPO)
+
+
+def test_asset_added_and_referenced(ws: Workspace) -> None:
+    (ws.vault / "attachments/new figure.svg").write_text(
+        "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    )
+    ws.edit(DPO, lambda t: t + "\n![[new figure.svg]]\n")
+    ws.update("attachments/new figure.svg", DPO)
+    assert (ws.out / "files/attachments/new figure.svg").is_file()
+
+
+def test_nothing_changed(ws: Workspace) -> None:
+    result = ws.engine.update([DPO])
+    assert result.rendered == 0 and result.stats.written == 0
