@@ -272,11 +272,9 @@ class Engine:
             return write_site(
                 self.output, files, attachments(site), self.state.manifest, keep, clean
             )
+        # in-place edits keep every note's identity (cards, publication), so the
+        # set of search documents, and their ids, is unchanged
         docs = search_docs(site, sorted(touched))
-        if not all(d.url in self.search.ids for d in docs) or not self.search.same_documents(
-            search_docs(site)
-        ):
-            return self.write_extras(site, clean)  # the set of documents changed
         names: set[str] = set()
         for doc in docs:
             names |= self.search.replace(doc)

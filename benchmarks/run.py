@@ -1,0 +1,291 @@
+"""notesite's benchmark: build times and peak memory on generated vaults.
+
+    python benchmarks/run.py                      # 1,000 and 10,000 notes
+    python benchmarks/run.py --sizes 1000,10000,50000
+
+For each size it generates (or reuses) a seeded vault with ``make_vault.py`` and
+measures, each as its own process (wall time, and peak RSS of the whole process
+tree, workers included, sampled every 20 ms):
+
+* the floor: markdown-it-py alone (CommonMark + table, front matter, footnote and
+  dollarmath plugins) reading and rendering every note, in one process and in two;
+* a cold build (no cache), a warm build with nothing changed, and warm builds after
+  a one-note body edit and after a title change of the most-linked note;
+* the same two edits as ``notesite serve`` sees them: in one long-lived process,
+  from writing the file to the changed HTML being on disk (median of 5 for the body
+  edit), using the engine's incremental update.
+
+It prints a table and writes ``benchmarks/results.json``.  Speed targets are
+checked here, by reading the numbers, never by timed unit tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VAULTS = HERE / "vaults"
+OUT = HERE / "out"
+PYTHON = sys.executable
+
+FLOOR = r"""
+import sys, pathlib
+from concurrent.futures import ProcessPoolExecutor
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+md = MarkdownIt("commonmark").enable("table").use(front_matter_plugin).use(footnote_plugin).use(dollarmath_plugin)
+
+def work(paths):
+    return sum(len(md.render(pathlib.Path(p).read_text(encoding="utf-8"))) for p in paths)
+
+if __name__ == "__main__":
+    root, jobs = pathlib.Path(sys.argv[1]), int(sys.argv[2])
+    paths = sorted(str(p) for p in root.rglob("*.md") if ".notesite-cache" not in p.parts)
+    if jobs == 1:
+        work(paths)
+    else:
+        with ProcessPoolExecutor(jobs) as pool:
+            list(pool.map(work, [paths[i::jobs * 8] for i in range(jobs * 8)]))
+"""
+
+
+def retitle(text: str, title: str = "Renamed hub note") -> str:
+    """The same note with another title (frontmatter ``title:`` or the H1)."""
+    lines = text.split("\n")
+    body = 0
+    if lines and lines[0] == "---" and "---" in lines[1:]:
+        end = lines.index("---", 1)
+        for i in range(1, end):
+            if lines[i].startswith("title:"):
+                lines[i] = f"title: {title}"
+                return "\n".join(lines)
+        body = end + 1
+    for i in range(body, len(lines)):
+        if lines[i].startswith("# "):
+            lines[i] = f"# {title}"
+            return "\n".join(lines)
+    lines.insert(body, f"# {title}")
+    return "\n".join(lines)
+
+
+def serve_style(vault: Path, out: str, notes: list[str], hub: str) -> dict[str, object]:
+    """The two edits as ``serve`` handles them, in one long-lived process."""
+    sys.path.insert(0, str(HERE.parent / "src"))
+    from notesite.config import load_config
+    from notesite.engine import Engine
+    from notesite.workers import paused_gc
+
+    engine = Engine(vault, load_config(vault).replace(output=out))
+    with paused_gc():
+        engine.build()  # warm, from the cache the cold build left
+    result: dict[str, object] = {}
+    times = []
+    for rel in notes:
+        path = vault / rel
+        text = path.read_text(encoding="utf-8")
+        start = time.perf_counter()
+        path.write_text(text + "\nOne more sentence about the benchmark.\n", encoding="utf-8")
+        with paused_gc():
+            update = engine.update([rel])
+        times.append(time.perf_counter() - start)
+        result["body_edit_rendered"] = update.rendered
+        path.write_text(text, encoding="utf-8")
+        with paused_gc():
+            engine.update([rel])
+    result["body_edit_ms"] = round(1000 * statistics.median(times), 1)
+    path = vault / hub
+    text = path.read_text(encoding="utf-8")
+    start = time.perf_counter()
+    path.write_text(retitle(text), encoding="utf-8")
+    with paused_gc():
+        update = engine.update([hub])
+    result["title_change_s"] = round(time.perf_counter() - start, 2)
+    result["title_change_rendered"] = update.rendered
+    path.write_text(text, encoding="utf-8")
+    with paused_gc():
+        engine.update([hub])
+    return result
+
+
+class Peak:
+    """Peak total RSS (KiB) of a process and all its descendants, sampled."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as f:
+                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry))
+        tree, stack = [], [self.pid]
+        while stack:
+            pid = stack.pop()
+            tree.append(pid)
+            stack += children.get(pid, [])
+        return tree
+
+    def _run(self) -> None:
+        while not self.done.is_set():
+            total = 0
+            for pid in self._tree():
+                try:
+                    with open(f"/proc/{pid}/status") as f:
+                        for line in f:
+                            if line.startswith("VmRSS:"):
+                                total += int(line.split()[1])
+                except OSError:
+                    pass
+            self.peak = max(self.peak, total)
+            self.done.wait(0.02)
+
+    def stop(self) -> int:
+        self.done.set()
+        self.thread.join()
+        return self.peak
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """``(seconds, peak MiB, stdout)`` of one command run as its own process tree."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peak = Peak(proc.pid)
+    stdout, stderr = proc.communicate()
+    seconds = time.perf_counter() - start
+    mib = peak.stop() / 1024
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{stderr}")
+    return seconds, mib, stdout
+
+
+def notesite(vault: Path, out: Path, *extra: str) -> list[str]:
+    return [PYTHON, "-m", "notesite", "build", str(vault), "-o", str(out), *extra]
+
+
+def hub_and_notes(vault: Path) -> tuple[str, list[str], int]:
+    """The most-linked note, and five ordinary notes to edit."""
+    sys.path.insert(0, str(HERE.parent / "src"))
+    from notesite.config import load_config
+    from notesite.load import load_model
+    from notesite.workers import paused_gc
+
+    with paused_gc():
+        model = load_model(vault, load_config(vault))
+    counts = {p: len(model.graph.backlinks(p)) for p in model.vault.notes}
+    hub = max(counts, key=lambda p: (counts[p], p))
+    ordinary = sorted(p for p, n in counts.items() if 1 <= n <= 5 and model.vault.notes[p].publish)
+    step = max(1, len(ordinary) // 5)
+    return hub, ordinary[::step][:5], counts[hub]
+
+
+def run_size(size: int, jobs: int) -> dict[str, object]:
+    sys.path.insert(0, str(HERE))
+    from make_vault import generate
+
+    vault = VAULTS / f"v{size}"
+    if not (vault / ".make_vault_manifest").exists():
+        generate(vault, size, force=True)
+    shutil.rmtree(vault / ".notesite-cache", ignore_errors=True)
+    out = OUT / f"v{size}"
+    shutil.rmtree(out, ignore_errors=True)
+    mb = sum(p.stat().st_size for p in vault.rglob("*.md")) / 1e6
+    row: dict[str, object] = {"notes": size, "vault_mb": round(mb, 1)}
+    for procs in (1, 2):
+        seconds, mib, _ = measure([PYTHON, "-c", FLOOR, str(vault), str(procs)])
+        row[f"floor_{procs}p_s"], row[f"floor_{procs}p_mib"] = round(seconds, 2), round(mib)
+    seconds, mib, _ = measure(notesite(vault, out, "-j", str(jobs)))
+    row["cold_s"], row["cold_mib"] = round(seconds, 2), round(mib)
+    seconds, mib, _ = measure(notesite(vault, out, "-j", str(jobs)))
+    row["warm_s"], row["warm_mib"] = round(seconds, 2), round(mib)
+    hub, ordinary, backlinks = hub_and_notes(vault)
+    row["hub_backlinks"] = backlinks
+    for label, rel, change in (
+        ("edit", ordinary[0], lambda t: t + "\nA benchmark edit.\n"),
+        ("title", hub, retitle),
+    ):
+        path = vault / rel
+        text = path.read_text(encoding="utf-8")
+        path.write_text(change(text), encoding="utf-8")
+        seconds, mib, _ = measure(notesite(vault, out, "-j", str(jobs)))
+        row[f"cli_{label}_s"], row[f"cli_{label}_mib"] = round(seconds, 2), round(mib)
+        path.write_text(text, encoding="utf-8")
+        measure(notesite(vault, out, "-j", str(jobs)))
+    cmd = [PYTHON, str(Path(__file__)), "--serve-style", str(vault), str(out), hub, *ordinary]
+    seconds, mib, stdout = measure(cmd)
+    row.update(json.loads(stdout.strip().splitlines()[-1]))
+    row["serve_mib"] = round(mib)
+    row["cold_vs_floor_2p"] = round(float(row["cold_s"]) / float(row["floor_2p_s"]), 2)
+    return row
+
+
+COLUMNS = [
+    ("notes", "notes"), ("vault_mb", "MB"), ("floor_1p_s", "floor 1p s"), ("floor_2p_s", "floor 2p s"),
+    ("cold_s", "cold s"), ("cold_vs_floor_2p", "cold/floor2p"), ("cold_mib", "cold MiB"),
+    ("warm_s", "warm s"), ("cli_edit_s", "CLI edit s"), ("cli_title_s", "CLI title s"),
+    ("body_edit_ms", "serve edit ms"), ("title_change_s", "serve title s"), ("serve_mib", "serve MiB"),
+]  # fmt: skip
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    head = "| " + " | ".join(title for _, title in COLUMNS) + " |"
+    rule = "|" + "|".join("---:" for _ in COLUMNS) + "|"
+    lines = [head, rule]
+    for row in rows:
+        lines.append("| " + " | ".join(str(row.get(key, "")) for key, _ in COLUMNS) + " |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated vault sizes")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes for notesite")
+    parser.add_argument(
+        "--json", type=Path, default=HERE / "results.json", help="where to write results"
+    )
+    parser.add_argument("--serve-style", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_style:
+        vault, out, hub, *notes = args.serve_style
+        print(json.dumps(serve_style(Path(vault), out, notes, hub)))
+        return 0
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        print(f"# {size} notes …", file=sys.stderr, flush=True)
+        rows.append(run_size(size, args.jobs))
+        print(table(rows[-1:]), file=sys.stderr, flush=True)
+    machine = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
+    args.json.write_text(
+        json.dumps({"machine": machine, "results": rows}, indent=2) + "\n", encoding="utf-8"
+    )
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
