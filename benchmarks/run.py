@@ -91,6 +91,7 @@ def serve_style(vault: Path, out: str, notes: list[str], hub: str) -> dict[str, 
     engine = Engine(vault, load_config(vault).replace(output=out))
     with paused_gc():
         engine.build()  # warm, from the cache the cold build left
+        engine.understood()  # what serve holds in memory after it starts
     result: dict[str, object] = {}
     times = []
     for rel in notes:

@@ -36,7 +36,7 @@ from .resolve import resolve
 from .search import SearchIndex
 from .site import Site, site_globals
 from .sources import SourceFile, discover, excluded_path, read_source
-from .templates import default_templates, template_fingerprint
+from .templates import compile_templates, default_templates, template_fingerprint
 from .theme import extra_css
 from .vault import Vault
 from .write import WriteStats, check_output_dir, remove_files, write_site
@@ -311,7 +311,7 @@ class Engine:
         when the change leaves every note's identity alone, else a full pass that
         still renders only the pages whose inputs changed."""
         if self.site is None:
-            return self.build()
+            self.understood()
         clock = _Clock()
         wanted = {VaultPath(p) for p in paths}
         notes = {p for p in wanted if p.lower().endswith(".md")}
@@ -359,6 +359,18 @@ class Engine:
             stats.removed + extra.removed,
         )
         return self._result(clock, rendered, stats, save=False)
+
+    def understood(self) -> Site:
+        """The understood vault, loading it from the cache if a build skipped that."""
+        if self.site is None:
+            if not self.notes:
+                self.notes, self.unreadable = load_notes(self.root, PARSER_KEY)
+            self.parse([], set())
+            self.site = self.understand()
+        if self.search is None:
+            self.search = SearchIndex(search_docs(self.site))
+            compile_templates(self.search_path)  # so the first save renders at full speed
+        return self.site
 
     def scan_paths(self, paths: Iterable[VaultPath]) -> tuple[list[SourceFile], set[VaultPath]]:
         """Like ``scan``, for a few notes named by a file watcher."""

@@ -74,6 +74,13 @@ def environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     return env
 
 
+def compile_templates(search_path: tuple[str, ...]) -> None:
+    """Compile every page template now (a long-running server does it once)."""
+    env = environment(search_path)
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
+
+
 def page_digest(page: Page, global_key: str) -> str:
     """Fingerprint of everything a page's bytes depend on (fragments by content hash).
 
