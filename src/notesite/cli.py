@@ -14,6 +14,7 @@ from .config import ConfigError, load_config
 from .diagnostics import Diagnostic, Severity, sort_key, summarize, to_json
 from .load import Model, load_model
 from .progress import ProgressBar
+from .serve import PortInUse, serve
 from .views import build_views
 from .workers import paused_gc
 from .write import OutputDirError
@@ -55,6 +56,15 @@ def _build(args: argparse.Namespace) -> int:
         f"{result.stats.unchanged} unchanged, {result.stats.removed} removed in {result.seconds:.2f} s"
     )
     return 1 if summary["errors"] else 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        serve(args.vault, args.host, args.port, args.open, {"base_url": args.base_url})
+    except PortInUse as exc:
+        print(f"notesite: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _shown(d: Diagnostic, strict: bool) -> Diagnostic:
@@ -123,6 +133,20 @@ def parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=int, default=0, help="worker processes (default: all cores)"
     )
     build_cmd.set_defaults(func=_build)
+
+    serve_cmd = sub.add_parser("serve", help="live preview: build, serve, and rebuild on save")
+    _vault_arg(serve_cmd)
+    serve_cmd.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)"
+    )
+    serve_cmd.add_argument(
+        "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
+    )
+    serve_cmd.add_argument("--open", action="store_true", help="open the site in a browser")
+    serve_cmd.add_argument(
+        "--base-url", help="serve under this URL's path, e.g. https://user.github.io/repo/"
+    )
+    serve_cmd.set_defaults(func=_serve)
     return root
 
 

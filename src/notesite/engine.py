@@ -10,6 +10,7 @@ changed on disk, touching only their neighbourhood (``serve`` calls it on save).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import time
@@ -20,7 +21,7 @@ from pathlib import Path
 from . import __version__
 from .cache import Stamp, State, load_notes, load_state, save
 from .config import Config
-from .diagnostics import Diagnostic, sort_key
+from .diagnostics import Diagnostic, Severity, sort_key
 from .feeds import atom, sitemap
 from .gitdates import commit_dates, git_head
 from .graph import LinkGraph
@@ -36,12 +37,20 @@ from .resolve import resolve
 from .search import SearchIndex
 from .site import Site, site_globals
 from .sources import SourceFile, discover, excluded_path, read_source
-from .templates import compile_templates, default_templates, template_fingerprint
+from .templates import compile_templates, default_templates, environment, template_fingerprint
 from .theme import extra_css
 from .vault import Vault
 from .write import WriteStats, check_output_dir, remove_files, write_site
 
 PARSER_KEY = f"{__version__}/{MARKDOWN_VERSION}"
+
+
+class NoteErrors(Exception):
+    """Changed notes have errors (``update(fail_on_errors=True)``): nothing was applied."""
+
+    def __init__(self, diagnostics: tuple[Diagnostic, ...]) -> None:
+        super().__init__("\n".join(d.format() for d in diagnostics))
+        self.diagnostics = diagnostics
 
 
 @dataclass(frozen=True)
@@ -306,18 +315,18 @@ class Engine:
     def save_state(self) -> None:
         save(self.root, self.output, self.state, None, self.unreadable)
 
-    def update(self, paths: Iterable[str]) -> BuildResult:
+    def update(self, paths: Iterable[str], fail_on_errors: bool = False) -> BuildResult:
         """Rebuild after files (vault-relative paths) changed on disk: a partial build
         when the change leaves every note's identity alone, else a full pass that
         still renders only the pages whose inputs changed."""
-        if self.site is None:
-            self.understood()
+        old = self.understood()
         clock = _Clock()
         wanted = {VaultPath(p) for p in paths}
         notes = {p for p in wanted if p.lower().endswith(".md")}
         assets_changed = bool(wanted - notes)
-        old = self.site
         changed, removed = self.scan_paths(notes)
+        if fail_on_errors:
+            self._refuse_errors(changed)
         if assets_changed:
             self.state.assets = discover(self.root, self.config.exclude, skip=(self.output,)).assets
         clock("load")
@@ -359,6 +368,50 @@ class Engine:
             stats.removed + extra.removed,
         )
         return self._result(clock, rendered, stats, save=False)
+
+    def _refuse_errors(self, changed: list[SourceFile]) -> None:
+        """Keep the last good state when a changed note cannot be read or has errors."""
+        errors = tuple(d for s in changed for d in s.diagnostics if d.severity == Severity.ERROR)
+        readable = [s for s in changed if s.text is not None]
+        errors += tuple(
+            d for n in parse_all(readable, 1) for d in n.diagnostics if d.severity == Severity.ERROR
+        )
+        if errors:
+            for source in changed:  # forget the new stamps, so the fixed file is read again
+                self.state.stamps.pop(source.path, None)
+            raise NoteErrors(errors)
+
+    def refresh(self) -> BuildResult:
+        """Compare every file with the last build (after a folder moved, say)."""
+        changed, removed = self.scan()
+        self.parse(changed, removed)
+        site = self.understand()
+        rendered, stats = self.render_and_write(site, all_refs(site), False)
+        extra = self.write_extras(site)
+        stats = WriteStats(
+            stats.written + extra.written,
+            stats.unchanged + extra.unchanged,
+            stats.removed + extra.removed,
+        )
+        return self._result(_Clock(), rendered, stats, save=False)
+
+    def reload_templates(self) -> BuildResult:
+        """Templates or theme files changed: re-render every page, parse nothing."""
+        environment.cache_clear()
+        self.search_path = template_search_path(self.root, self.config)
+        self.globals = site_globals(self.config, extra_css(self.search_path))
+        self.key = self._global_key()
+        site = self.understood()
+        site = dataclasses.replace(site, globals=self.globals)
+        self.site = site
+        rendered, stats = self.render_and_write(site, all_refs(site), False)
+        extra = self.write_extras(site)
+        stats = WriteStats(
+            stats.written + extra.written,
+            stats.unchanged + extra.unchanged,
+            stats.removed + extra.removed,
+        )
+        return self._result(_Clock(), rendered, stats, save=False)
 
     def understood(self) -> Site:
         """The understood vault, loading it from the cache if a build skipped that."""

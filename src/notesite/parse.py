@@ -67,7 +67,9 @@ def _frontmatter(
     try:
         data = yaml.load(raw, Loader=_Loader) if raw.strip() else {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # an unclosed [ or { is reported where YAML gave up; where it opened is the
+        # line the user must fix
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         message = f"invalid YAML in frontmatter: {problem}; shown as text, properties ignored"

@@ -1,0 +1,147 @@
+"""Watch the vault and hand debounced batches of changes to the rebuild.
+
+Editors do not simply write a file: they write a temporary file and rename it,
+touch swap and backup files, and fire several events per save; ``git checkout``
+fires hundreds.  Events are filtered (noise files, our own output), then gathered
+until the vault has been quiet for ``debounce`` seconds, so each save (or each
+checkout) becomes one rebuild.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .config import CONFIG_FILE
+
+_NOISE_SUFFIXES = (
+    ".swp",
+    ".swx",
+    ".swo",
+    ".swn",
+    "~",
+    ".tmp",
+    ".temp",
+    ".part",
+    ".crdownload",
+    ".kate-swp",
+    ".bak",
+)
+
+
+def is_noise(name: str) -> bool:
+    """Editor droppings that are never notes: swap, backup, lock and probe files."""
+    return (
+        name.startswith((".", "#"))
+        or name.endswith(_NOISE_SUFFIXES)
+        or name == "4913"  # vim's "can I write here?" probe
+        or name.endswith(".md.tmp")
+    )
+
+
+@dataclass
+class Batch:
+    """What changed during one quiet period."""
+
+    paths: set[str] = field(default_factory=set)
+    """Vault-relative notes and attachments."""
+    config: bool = False
+    templates: bool = False
+
+
+class Watcher(FileSystemEventHandler):
+    def __init__(
+        self,
+        root: Path,
+        on_batch: Callable[[Batch], None],
+        ignore: tuple[Path, ...] = (),
+        templates: Path | None = None,
+        debounce: float = 0.1,
+        max_wait: float = 2.0,
+    ) -> None:
+        self.root = root.resolve()
+        self.on_batch = on_batch
+        self.ignore = tuple(p.resolve() for p in ignore)
+        self.templates = templates.resolve() if templates else None
+        self.debounce = debounce
+        self.max_wait = max_wait
+        self.pending = Batch()
+        self.first = self.last = 0.0
+        self.lock = threading.Condition()
+        self.stopped = False
+        self.observer = Observer()
+        self.thread = threading.Thread(target=self._loop, name="notesite-rebuild", daemon=True)
+
+    def start(self) -> None:
+        self.observer.schedule(self, str(self.root), recursive=True)
+        self.observer.start()
+        self.thread.start()
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped = True
+            self.lock.notify_all()
+        self.observer.stop()
+        self.observer.join(timeout=5)
+        self.thread.join(timeout=5)
+
+    # watchdog calls this from its own thread for every event
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if raw:
+                self._note(Path(os.fsdecode(raw)), event.is_directory)
+
+    def _note(self, path: Path, is_directory: bool) -> None:
+        try:
+            absolute = path.resolve()
+            rel = absolute.relative_to(self.root)
+        except (OSError, ValueError):
+            return
+        if any(absolute == p or absolute.is_relative_to(p) for p in self.ignore):
+            return
+        parts = rel.parts
+        if not parts or is_noise(parts[-1]) or any(p.startswith(".") for p in parts[:-1]):
+            return
+        with self.lock:
+            if self.templates and (
+                absolute == self.templates or absolute.is_relative_to(self.templates)
+            ):
+                self.pending.templates = True
+            elif rel.as_posix() == CONFIG_FILE:
+                self.pending.config = True
+            elif is_directory:
+                self.pending.paths.add(rel.as_posix() + "/")
+            else:
+                self.pending.paths.add(rel.as_posix())
+            now = time.monotonic()
+            if not self.first:
+                self.first = now
+            self.last = now
+            self.lock.notify_all()
+
+    def _loop(self) -> None:
+        while True:
+            with self.lock:
+                while not self.first and not self.stopped:
+                    self.lock.wait()
+                if self.stopped:
+                    return
+                # quiet for `debounce`, or waited `max_wait` under a constant stream
+                while not self.stopped:
+                    now = time.monotonic()
+                    quiet = self.last + self.debounce - now
+                    if quiet <= 0 or now - self.first >= self.max_wait:
+                        break
+                    self.lock.wait(quiet)
+                batch, self.pending = self.pending, Batch()
+                self.first = self.last = 0.0
+            self.on_batch(batch)
