@@ -35,10 +35,12 @@ class Chip(NamedTuple):
 
 
 class Backlink(NamedTuple):
+    """One linking note (or card of a note), with the paragraphs around its links."""
+
     title: str
     url: Url
     fragment: str
-    context: str
+    contexts: tuple[str, ...]
     card_title: str = ""
 
 
@@ -99,21 +101,29 @@ class Site:
         return tuple(Chip(n, self.views.author_urls[name_key(n)]) for n in names)
 
     def backlinks(self, items: list[Any] | None, target: VaultPath) -> tuple[Backlink, ...]:
-        """Backlinks from published notes, one per source paragraph."""
-        out: dict[tuple[str, str], Backlink] = {}
+        """Backlinks from published notes: one entry per linking note or card, with each
+        distinct paragraph that holds a link."""
+        grouped: dict[tuple[str, int | None], dict[str, None]] = {}
         for b in items or ():
-            if b.source not in self.published:
-                continue
-            source = self.model.vault.notes[b.source]
-            card = source.cards[b.card] if b.card is not None else None
-            fragment = card.anchor if card and not card.from_frontmatter else ""
-            card_title = card.title if card and not card.from_frontmatter else ""
-            context = source.context(source.links[b.link])
-            out.setdefault(
-                (b.source, context),
-                Backlink(source.title, self.note_url(b.source), fragment, context, card_title),
+            if b.source in self.published:
+                source = self.model.vault.notes[b.source]
+                context = source.context(source.links[b.link])
+                grouped.setdefault((b.source, b.card), {})[context] = None
+        out = []
+        for (path, k), contexts in grouped.items():
+            source = self.model.vault.notes[path]
+            card = source.cards[k] if k is not None else None
+            real = card is not None and not card.from_frontmatter
+            out.append(
+                Backlink(
+                    source.title,
+                    self.note_url(path),
+                    card.anchor if card is not None and real else "",
+                    tuple(c for c in contexts if c),
+                    card.title if card is not None and real else "",
+                )
             )
-        return tuple(out.values())
+        return tuple(out)
 
     def card_info(self, note: Note, k: int, with_backlinks: bool = True) -> CardInfo:
         card: Card = note.cards[k]
