@@ -11,9 +11,11 @@ from pathlib import Path
 from . import __version__
 from .build import build
 from .config import ConfigError, load_config
+from .deploy import DeployError, deploy
 from .diagnostics import Diagnostic, Severity, sort_key, summarize, to_json
 from .load import Model, load_model
 from .progress import ProgressBar
+from .scaffold import init, new_card
 from .serve import PortInUse, serve
 from .views import build_views
 from .workers import paused_gc
@@ -56,6 +58,53 @@ def _build(args: argparse.Namespace) -> int:
         f"{result.stats.unchanged} unchanged, {result.stats.removed} removed in {result.seconds:.2f} s"
     )
     return 1 if summary["errors"] else 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    report = init(args.vault)
+    for rel in report.created:
+        print(f"created {rel}")
+    for rel in report.skipped:
+        print(f"skipped {rel} (already there)" if "(" not in rel else f"skipped {rel}")
+    print(
+        f"next: notesite serve {args.vault}   (preview)   ·   notesite deploy {args.vault}   (publish)"
+    )
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    try:
+        path = new_card(args.vault, args.title, args.arxiv)
+    except FileExistsError as exc:
+        print(f"notesite: {exc}", file=sys.stderr)
+        return 1
+    print(f"created {path}")
+    return 0
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    config = load_config(args.vault, base_url=args.base_url)
+    try:
+        done = deploy(
+            args.vault,
+            config,
+            args.remote,
+            args.branch,
+            args.message,
+            push=not args.no_push,
+            force=args.force,
+        )
+    except (DeployError, OutputDirError) as exc:
+        print(f"notesite: {exc}", file=sys.stderr)
+        return 1
+    if not done.changed:
+        print(f"{done.branch} already holds this site ({done.commit[:8]}); nothing to deploy")
+    else:
+        print(
+            f"committed the site to {done.branch} ({done.commit[:8]})"
+            + (f" and pushed to {args.remote}" if done.pushed else "")
+        )
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -147,6 +196,46 @@ def parser() -> argparse.ArgumentParser:
         "--base-url", help="serve under this URL's path, e.g. https://user.github.io/repo/"
     )
     serve_cmd.set_defaults(func=_serve)
+
+    init_cmd = sub.add_parser(
+        "init", help="make a vault ready to publish (config, .gitignore, Pages workflow)"
+    )
+    init_cmd.add_argument(
+        "vault", nargs="?", default=".", type=Path, help="vault folder (default: .)"
+    )
+    init_cmd.set_defaults(func=_init)
+
+    new_cmd = sub.add_parser("new", help="create a paper card in the vault's inbox folder")
+    new_cmd.add_argument("title", help="the paper's title")
+    new_cmd.add_argument(
+        "--arxiv", metavar="ID", help="arXiv id, e.g. 2305.18290 (fills the paper link)"
+    )
+    new_cmd.add_argument("--vault", default=".", type=Path, help="vault folder (default: .)")
+    new_cmd.set_defaults(func=_new)
+
+    deploy_cmd = sub.add_parser(
+        "deploy", help="build, commit the site to the gh-pages branch and push it"
+    )
+    _vault_arg(deploy_cmd)
+    deploy_cmd.add_argument(
+        "--remote", default="origin", help="remote to push to (default: origin)"
+    )
+    deploy_cmd.add_argument(
+        "--branch", default="gh-pages", help="branch to commit the site to (default: gh-pages)"
+    )
+    deploy_cmd.add_argument(
+        "-m", "--message", help="commit message (default: names the source commit)"
+    )
+    deploy_cmd.add_argument(
+        "--no-push", action="store_true", help="commit to the branch but do not push"
+    )
+    deploy_cmd.add_argument(
+        "--force", action="store_true", help="deploy even with uncommitted changes in the vault"
+    )
+    deploy_cmd.add_argument(
+        "--base-url", help="URL the site is published at, e.g. https://user.github.io/repo/"
+    )
+    deploy_cmd.set_defaults(func=_deploy)
     return root
 
 

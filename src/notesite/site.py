@@ -103,7 +103,7 @@ class Site:
     def backlinks(self, items: list[Any] | None, target: VaultPath) -> tuple[Backlink, ...]:
         """Backlinks from published notes: one entry per linking note or card, with each
         distinct paragraph that holds a link."""
-        grouped: dict[tuple[str, int | None], dict[str, None]] = {}
+        grouped: dict[tuple[VaultPath, int | None], dict[str, None]] = {}
         for b in items or ():
             if b.source in self.published:
                 source = self.model.vault.notes[b.source]
