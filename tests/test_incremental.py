@@ -181,3 +181,22 @@ def test_asset_added_and_referenced(ws: Workspace) -> None:
 def test_nothing_changed(ws: Workspace) -> None:
     result = ws.engine.update([DPO])
     assert result.rendered == 0 and result.stats.written == 0
+
+
+def test_hub_page_ignores_edits_beyond_its_listed_backlinks(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    for i in range(75):
+        (vault / f"n{i:03}.md").write_text(f"# N{i}\nAbout [[Hub]] in note {i}.\n")
+    (vault / "Hub.md").write_text("# Hub\n")
+    engine = Engine(vault, load_config(vault).replace(output=str(tmp_path / "out")), jobs=1)
+    engine.build(clean=True)
+    before = dict(engine.state.digests)
+    (vault / "n070.md").write_text("# N70\nAbout [[Hub]], edited.\n")
+    engine.update(["n070.md"])
+    changed = {u for u, d in engine.state.digests.items() if before.get(u) != d}
+    assert changed == {"notes/n070/"}
+    (vault / "n001.md").write_text("# N1\nAbout [[Hub]], edited.\n")
+    engine.update(["n001.md"])
+    changed = {u for u, d in engine.state.digests.items() if before.get(u) != d}
+    assert "notes/hub/" in changed

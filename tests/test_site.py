@@ -251,3 +251,17 @@ def test_output_is_independent_of_the_working_directory(
     monkeypatch.chdir(tmp_path)
     out = build_to(SAMPLE_VAULT, tmp_path / "cwd")
     assert (out / "index.html").is_file() and os.getcwd() == str(tmp_path)
+
+
+def test_hub_pages_list_the_first_backlinks_and_link_to_all(tmp_path: Path) -> None:
+    files = {f"n{i:03}.md": f"# N{i}\nAbout [[Hub]] in note {i}.\n" for i in range(75)}
+    vault = write_vault(tmp_path / "v", {**files, "Hub.md": "# Hub\n"})
+    out = build_to(vault, tmp_path / "out")
+    hub = page(out, "notes/hub")
+    assert len(hub.css("#backlinks ul.backlinks > li")) == 60
+    assert hub.css_first("#backlinks .count").text() == "75"
+    more = hub.css_first("#backlinks p.more a")
+    assert more is not None and more.attributes["href"] == "backlinks/"
+    everyone = page(out, "notes/hub/backlinks")
+    assert len(everyone.css("ul.page-list li")) == 75
+    assert crawl(out).problems == []

@@ -112,8 +112,9 @@ class LinkGraph:
     # -- updates ------------------------------------------------------------------
 
     def add(self, note: Note, targets: tuple[Target, ...]) -> None:
-        self.remove(note.path)
+        old = self._notes.get(note.path)
         c = _contribution(note, targets)
+        self.remove(note.path, _invalidate(old, c))
         path = note.path
         self._notes[path] = c
         for target, backs in c.backlinks.items():
@@ -128,9 +129,12 @@ class LinkGraph:
             self._author_cards[key][card] = c.authors[key]
         for key, name, line in c.missing:
             self._missing[key].setdefault(path, []).append((name, line))
-        self._cache.clear()
 
-    def remove(self, path: VaultPath) -> None:
+    def remove(self, path: VaultPath, stale: frozenset[str] | None = None) -> None:
+        """Take a note's contribution out; ``stale`` names the derived tables to drop
+        (all of them by default: a re-added note passes only those it changes)."""
+        for name in list(self._cache) if stale is None else stale:
+            self._cache.pop(name, None)
         c = self._notes.pop(path, None)
         if c is None:
             return
@@ -148,13 +152,16 @@ class LinkGraph:
             _drop(self._author_cards, key, card)
         for key in {m[0] for m in c.missing}:
             _drop(self._missing, key, path)
-        self._cache.clear()
 
     # -- queries ------------------------------------------------------------------
 
     def backlinks(self, path: VaultPath) -> list[Backlink]:
         """Links into a note (or any of its cards) from other notes, by source and line."""
         return _flatten(self._back.get(path))
+
+    def backlink_count(self, path: VaultPath, among: frozenset[VaultPath]) -> int:
+        """How many notes of ``among`` link to ``path``."""
+        return sum(1 for source in self._back.get(path, ()) if source in among)
 
     def card_backlinks(self, key: CardKey) -> list[Backlink]:
         return _flatten(self._card_back.get(key))
@@ -295,6 +302,18 @@ class LinkGraph:
             )
             for ident in sorted(names)
         }
+
+
+def _invalidate(old: _Contribution | None, new: _Contribution) -> frozenset[str]:
+    """Derived tables a re-added note can change (the edge lists always)."""
+    stale = {"edges", "nodes", "nx"}
+    if old is None or old.tags != new.tags or old.tag_cards != new.tag_cards:
+        stale.add("tags")
+    if old is None or old.authors != new.authors or old.author_cards != new.author_cards:
+        stale.add("authors")
+    if old is None or old.missing != new.missing:
+        stale.add("missing")
+    return frozenset(stale)
 
 
 def _drop(table: Any, key: object, member: object) -> None:

@@ -29,7 +29,7 @@ from .load import Model
 from .model import Note
 from .paths import VaultPath, name_key
 from .publish import PageRef
-from .resolve import Resolution, resolve_note
+from .resolve import Resolution, Target, resolve_note
 from .site import Site
 from .tags import tag_identity
 from .vault import Vault, duplicate_cards
@@ -102,6 +102,7 @@ def patch(
     old_out = {p: set(model.graph.outgoing(p)) for p in changed}
     embedders = {b.source for p in changed for b in model.graph.backlinks(p) if b.kind == "embed"}
 
+    old_embeds = {p: _embeds(old_notes[p], model.resolution.targets[p]) for p in changed}
     vault = _patched_vault(model.vault, {p: notes[p] for p in changed})
     moved = {p for p in changed if anchors(old_notes[p]) != anchors(notes[p])}
     sources = {b.source for p in moved for b in model.graph.backlinks(p)}
@@ -118,7 +119,15 @@ def patch(
     diagnostics = _diagnostics(model, vault, resolution)
     model = Model(model.root, model.config, vault, resolution, graph, diagnostics)
 
-    views = _patched_views(site.views, model, changed | sources | embedders)
+    new_embeds = {p: _embeds(vault.notes[p], targets[p]) for p in changed}
+    embeds_changed = any(old_embeds[p] != new_embeds[p] for p in changed)
+    authors_changed = any(
+        [c.authors for c in old_notes[p].cards] != [c.authors for c in notes[p].cards]
+        for p in changed
+    )
+    views = _patched_views(
+        site.views, model, changed | sources | embedders, embeds_changed, authors_changed
+    )
     dates = dict(site.dates)
     for path in changed:
         dates[path] = notes[path].date or git.get(path, "")
@@ -149,10 +158,21 @@ def _diagnostics(model: Model, vault: Vault, resolution: Resolution) -> tuple[Di
     return tuple(sorted(problems, key=sort_key))
 
 
-def _patched_views(views: Views, model: Model, paths: set[VaultPath]) -> Views:
-    urls = author_urls(model)
+def _embeds(note: Note, targets: tuple[Target, ...]) -> tuple[tuple[int, VaultPath | None], ...]:
+    return tuple(
+        (link.line, t.path)
+        for link, t in zip(note.links, targets, strict=True)
+        if link.kind == "embed" and t.kind == "note"
+    )
+
+
+def _patched_views(
+    views: Views, model: Model, paths: set[VaultPath], embeds_changed: bool, authors_changed: bool
+) -> Views:
+    """Views of ``paths`` again; every view when author URLs or embed cycles moved."""
+    urls = author_urls(model) if authors_changed else views.author_urls
     cyclic, problems = views.cyclic, views.diagnostics
-    if any(link.kind == "embed" for p in paths for link in model.vault.notes[p].links) or cyclic:
+    if embeds_changed or paths & views.cyclic:  # cycle reports carry line numbers
         cyclic, problems = embed_cycles(model)
     changed_urls = any(views.author_urls.get(k, u) != u for k, u in urls.items())
     builder = ViewBuilder(model, views.published, urls, cyclic)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .model import Note
-from .paths import VaultPath
+from .paths import Url, VaultPath
 from .site import Item, Site
 from .templates import Body, Page
 from .views import card_range
@@ -87,6 +87,11 @@ def _folders(note: Note) -> tuple[dict[str, str], ...]:
     )
 
 
+def backlinks_url(note_url: Url) -> Url:
+    """The page listing every note that links to a hub note."""
+    return Url(note_url + "backlinks/")
+
+
 def folder_anchor(folder: str) -> str:
     return "folder-" + (folder.replace("/", "--").replace(" ", "-").lower() or "root")
 
@@ -105,6 +110,7 @@ def note_pages(site: Site, path: VaultPath) -> tuple[Page, ...]:
         (c for c, card in zip(cards, note.cards, strict=True) if card.from_frontmatter), None
     )
     published = site.published
+    backlinks, total = site.backlinks(graph.backlinks(path))
     context = {
         "page_title": note.title,
         "section": "notes",
@@ -119,7 +125,9 @@ def note_pages(site: Site, path: VaultPath) -> tuple[Page, ...]:
             "toc": _toc(note, model.config.toc_min_headings),
             "cards": cards,
             "fm_card": fm_card,
-            "backlinks": site.backlinks(graph.backlinks(path), path),
+            "backlinks": backlinks,
+            "backlinks_total": total,
+            "backlinks_url": backlinks_url(site.note_url(path)),
             "outgoing": tuple(
                 Item(site.title(p), site.note_url(p))
                 for p in graph.outgoing(path)
@@ -131,6 +139,16 @@ def note_pages(site: Site, path: VaultPath) -> tuple[Page, ...]:
         },
     }
     pages = [Page(site.note_url(path), "note.html", context, body)]
+    if total > len(backlinks):
+        everyone = sorted({b.source for b in graph.backlinks(path) if b.source in published})
+        listing = {
+            "page_title": f"Notes linking to {note.title}",
+            "section": "notes",
+            "title": note.title,
+            "url": site.note_url(path),
+            "notes": [Item(site.title(p), site.note_url(p)) for p in everyone],
+        }
+        pages.append(Page(backlinks_url(site.note_url(path)), "backlinks.html", listing))
     for k, card in enumerate(note.cards):
         info = cards[k]
         start, end = card_range(note, card)

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .indexes import Indexes, fixed_pages
-from .pages import note_pages
+from .pages import backlinks_url, note_pages
 from .paths import VaultPath, output_path, tag_url
-from .site import Site
+from .site import BACKLINKS_SHOWN, Site
 from .templates import Page, page_digest, render_page
 from .write import write_output
 
@@ -78,6 +78,11 @@ def page_urls(site: Site) -> set[str]:
     """Every page URL of the site, without emitting a page (cheap)."""
     vault = site.model.vault
     urls: set[str] = {vault.urls[p] for p in site.published}
+    urls |= {
+        backlinks_url(vault.urls[p])
+        for p in site.published
+        if site.model.graph.backlink_count(p, site.published) > BACKLINKS_SHOWN
+    }
     urls |= {u for (p, _), u in vault.card_urls.items() if p in site.published}
     urls |= {tag_url(t) for t in site.model.graph.tags}
     urls |= {

@@ -19,6 +19,8 @@ from .paths import Url, VaultPath, base_path_of, name_key, tag_url
 from .tags import tag_identity
 from .views import Views
 
+BACKLINKS_SHOWN = 60
+
 
 class Item(NamedTuple):
     """A link in a list: title, target URL (+ fragment) and an optional note title."""
@@ -70,6 +72,8 @@ class CardInfo(NamedTuple):
     date: str
     from_frontmatter: bool
     backlinks: tuple[Backlink, ...] = ()
+    backlinks_total: int = 0
+    """Linking notes in all (only the first ``BACKLINKS_SHOWN`` are listed)."""
     same_authors: tuple[Item, ...] = ()
 
 
@@ -100,12 +104,16 @@ class Site:
     def author_chips(self, names: tuple[str, ...]) -> tuple[Chip, ...]:
         return tuple(Chip(n, self.views.author_urls[name_key(n)]) for n in names)
 
-    def backlinks(self, items: list[Any] | None, target: VaultPath) -> tuple[Backlink, ...]:
+    def backlinks(self, items: list[Any] | None) -> tuple[tuple[Backlink, ...], int]:
         """Backlinks from published notes: one entry per linking note or card, with each
-        distinct paragraph that holds a link."""
+        distinct paragraph that holds a link, for the first ``BACKLINKS_SHOWN`` linking
+        notes (a hub's page must stay light, and must not change with every edit of
+        one of its thousands of linkers); and how many notes link in all."""
+        sources = sorted({b.source for b in items or () if b.source in self.published})
+        shown = set(sources[:BACKLINKS_SHOWN])
         grouped: dict[tuple[VaultPath, int | None], dict[str, None]] = {}
         for b in items or ():
-            if b.source in self.published:
+            if b.source in shown:
                 source = self.model.vault.notes[b.source]
                 context = source.context(source.links[b.link])
                 grouped.setdefault((b.source, b.card), {})[context] = None
@@ -123,19 +131,20 @@ class Site:
                     card.title if card is not None and real else "",
                 )
             )
-        return tuple(out)
+        return tuple(out), len(sources)
 
     def card_info(self, note: Note, k: int, with_backlinks: bool = True) -> CardInfo:
         card: Card = note.cards[k]
         graph = self.model.graph
         backlinks: tuple[Backlink, ...] = ()
+        total = 0
         if with_backlinks:
             source = (
                 graph.backlinks(note.path)
                 if card.from_frontmatter
                 else graph.card_backlinks((note.path, k))
             )
-            backlinks = self.backlinks(source, note.path)
+            backlinks, total = self.backlinks(source)
         return CardInfo(
             title=card.title,
             anchor=card.anchor,
@@ -151,6 +160,7 @@ class Site:
             date=self.dates.get(note.path, ""),
             from_frontmatter=card.from_frontmatter,
             backlinks=backlinks,
+            backlinks_total=total,
         )
 
 
