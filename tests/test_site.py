@@ -261,7 +261,7 @@ def test_hub_pages_list_the_first_backlinks_and_link_to_all(tmp_path: Path) -> N
     assert len(hub.css("#backlinks ul.backlinks > li")) == 60
     assert hub.css_first("#backlinks .count").text() == "75"
     more = hub.css_first("#backlinks p.more a")
-    assert more is not None and more.attributes["href"] == "backlinks/"
-    everyone = page(out, "notes/hub/backlinks")
+    assert more is not None and more.attributes["href"] == "_backlinks/"
+    everyone = page(out, "notes/hub/_backlinks")
     assert len(everyone.css("ul.page-list li")) == 75
     assert crawl(out).problems == []

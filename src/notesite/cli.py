@@ -36,7 +36,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    config = load_config(args.vault, output=args.output, base_url=args.base_url)
+    # -o is relative to where the command runs; `output:` in the config, to the vault
+    output = str(Path(args.output).resolve()) if args.output else None
+    config = load_config(args.vault, output=output, base_url=args.base_url)
     progress = ProgressBar() if sys.stderr.isatty() else None
     try:
         result = build(args.vault, config, jobs=args.jobs, clean=args.clean, progress=progress)

@@ -32,7 +32,7 @@ from .markdown import MARKDOWN_VERSION
 from .model import Note
 from .outputs import attachments, extra_files, search_docs
 from .paths import Url, VaultPath, output_path
-from .publish import Job, PageRef, all_refs, page_urls, publish
+from .publish import Job, PageRef, all_refs, possible_urls, publish
 from .resolve import resolve
 from .search import SearchIndex
 from .site import Site, site_globals
@@ -103,6 +103,7 @@ class Engine:
         self.site: Site | None = None
         self.search: SearchIndex | None = None
         self.git_dates: dict[VaultPath, str] = {}
+        self.urls_changed = False
         self._notes_dirty = True
         self._stamps_touched = False
 
@@ -233,8 +234,12 @@ class Engine:
         clean: bool,
         progress: Callable[[str, int, int], None] | None = None,
         complete: bool = True,
+        previous: Site | None = None,
     ) -> tuple[int, WriteStats]:
-        """Pages of ``refs`` whose inputs changed; ``complete``: ``refs`` is the whole site."""
+        """Pages of ``refs`` whose inputs changed.
+
+        ``complete``: ``refs`` is the whole site; else ``previous`` is the site before
+        a partial update (to find the pages a re-emitted ref no longer makes)."""
         state = self.state
         job = Job(
             site,
@@ -249,11 +254,26 @@ class Engine:
         report = (lambda done, total: progress("render", done, total)) if progress else None
         outcomes = publish(job, refs, self.jobs, report)
         fresh = {o.url: o.digest for o in outcomes}
+        made: dict[PageRef, set[str]] = {ref: set() for ref in refs}
         for o in outcomes:
             state.manifest[o.file] = o.file_digest
-        # pages that no longer exist (a whole site pass knows them all; a partial one
-        # compares the site's URLs with the last build's)
-        gone = set(state.digests) - (set(fresh) if complete else page_urls(site))
+            made[refs[o.ref]].add(o.url)
+        # pages that no longer exist: a whole-site pass knows them all; a partial one
+        # compares what each re-emitted ref made with what it made last time
+        if complete:
+            gone = set(state.digests) - set(fresh)
+            self.urls_changed = bool(gone) or set(fresh) != set(state.digests)
+        else:
+            # the previous site's graph was updated in place, but its views and URLs
+            # were not: what a ref could make then, and was built, is what it made
+            before = previous or site
+            gone = {
+                u
+                for ref, urls in made.items()
+                for u in possible_urls(before, ref) - urls
+                if u in state.digests
+            }
+            self.urls_changed = bool(gone) or any(u not in state.digests for u in fresh)
         removed = self._remove([str(output_path(Url(u))) for u in gone])
         for url in gone:
             del state.digests[url]
@@ -293,9 +313,9 @@ class Engine:
         files["feed.xml"] = atom(site)
         if graph:
             files["static/graph.json"] = graph_json(site)
-        files["sitemap.xml"] = sitemap(
-            site, [u for u in sorted(self.state.digests) if not u.endswith("404.html")]
-        )
+        if self.urls_changed:
+            pages = [u for u in sorted(self.state.digests) if not u.endswith("404.html")]
+            files["sitemap.xml"] = sitemap(site, pages)
         stats = write_site(
             self.output, files, attachments(site, touched), self.state.manifest, None, clean
         )
@@ -352,7 +372,7 @@ class Engine:
             site, refs = patch(old, self.notes, touched, self.git_dates)
             self.site = site
             clock("resolve")
-            rendered, stats = self.render_and_write(site, refs, False, complete=False)
+            rendered, stats = self.render_and_write(site, refs, False, complete=False, previous=old)
             clock("render")
             graph = any(
                 old_targets[p] != site.model.resolution.targets[p]

@@ -89,7 +89,7 @@ def _folders(note: Note) -> tuple[dict[str, str], ...]:
 
 def backlinks_url(note_url: Url) -> Url:
     """The page listing every note that links to a hub note."""
-    return Url(note_url + "backlinks/")
+    return Url(note_url + "_backlinks/")  # note slugs never start with "_": no clash
 
 
 def folder_anchor(folder: str) -> str:

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from .indexes import Indexes, fixed_pages
 from .pages import backlinks_url, note_pages
 from .paths import VaultPath, output_path, tag_url
-from .site import BACKLINKS_SHOWN, Site
+from .site import Site
 from .templates import Page, page_digest, render_page
 from .write import write_output
 
@@ -35,6 +35,8 @@ PARALLEL_MIN = 400
 
 
 class Outcome(NamedTuple):
+    ref: int
+    """Index of the ``PageRef`` that produced the page."""
     url: str
     digest: str
     """Fingerprint of the page's inputs."""
@@ -74,25 +76,34 @@ def all_refs(site: Site) -> list[PageRef]:
     return refs
 
 
-def page_urls(site: Site) -> set[str]:
-    """Every page URL of the site, without emitting a page (cheap)."""
+SINGLE_URLS = {
+    "home": "",
+    "notes": "notes/",
+    "papers": "papers/",
+    "tags": "tags/",
+    "authors": "authors/",
+    "missing": "missing/",
+}
+
+
+def possible_urls(site: Site, ref: PageRef) -> set[str]:
+    """Every page a ref can make (a superset: the caller keeps those that exist)."""
+    kind, name = ref
     vault = site.model.vault
-    urls: set[str] = {vault.urls[p] for p in site.published}
-    urls |= {
-        backlinks_url(vault.urls[p])
-        for p in site.published
-        if site.model.graph.backlink_count(p, site.published) > BACKLINKS_SHOWN
-    }
-    urls |= {u for (p, _), u in vault.card_urls.items() if p in site.published}
-    urls |= {tag_url(t) for t in site.model.graph.tags}
-    urls |= {
-        site.views.author_urls[k]
-        for k, info in site.model.graph.authors.items()
-        if any(p in site.published for p, _ in info.cards)
-    }
-    urls |= {"", "notes/", "papers/", "tags/", "authors/", "missing/"}
-    urls |= {p.url for p in fixed_pages()}
-    return urls
+    if kind == "note":
+        path = VaultPath(name)
+        if path not in vault.notes:
+            return set()
+        urls: set[str] = {vault.urls[path], backlinks_url(vault.urls[path])}
+        return urls | {vault.card_urls[(path, k)] for k in range(len(vault.notes[path].cards))}
+    if kind == "tag":
+        return {tag_url(name)}
+    if kind == "author":
+        url = site.views.author_urls.get(name)
+        return {url} if url else set()
+    if kind == "fixed":
+        return {p.url for p in fixed_pages()}
+    return {SINGLE_URLS[kind]}
 
 
 def emit(site: Site, indexes: Indexes, ref: PageRef) -> tuple[Page, ...]:
@@ -121,7 +132,7 @@ _JOB: Job | None = None
 _INDEXES: dict[int, Indexes] = {}
 
 
-def _run(refs: list[PageRef]) -> list[Outcome]:
+def _run(refs: list[tuple[int, PageRef]]) -> list[Outcome]:
     job = _JOB
     assert job is not None
     # One Indexes per process and site: its tables (tag totals, the papers list)
@@ -131,18 +142,18 @@ def _run(refs: list[PageRef]) -> list[Outcome]:
         _INDEXES.clear()
         indexes = _INDEXES[id(job.site)] = Indexes(job.site)
     out = []
-    for ref in refs:
+    for number, ref in refs:
         for page in emit(job.site, indexes, ref):
             digest = page_digest(page, job.key)
             rel = str(output_path(page.url))
             recorded = job.manifest.get(rel)
             fresh = job.digests.get(page.url) == digest and recorded is not None
             if fresh and not job.clean and os.path.exists(job.output / rel):
-                out.append(Outcome(page.url, digest, rel, recorded or "", False, False))
+                out.append(Outcome(number, page.url, digest, rel, recorded or "", False, False))
                 continue
             rel, data = render_page(page, job.search_path, job.globals)
             file_digest, written = write_output(job.output, rel, data, recorded, job.clean)
-            out.append(Outcome(page.url, digest, rel, file_digest, True, written))
+            out.append(Outcome(number, page.url, digest, rel, file_digest, True, written))
     return out
 
 
@@ -152,7 +163,8 @@ def publish(
     """Bring the pages of ``refs`` up to date; results in the order of ``refs``."""
     global _JOB
     _JOB = job
-    chunks = [refs[i : i + CHUNK] for i in range(0, len(refs), CHUNK)]
+    numbered = list(enumerate(refs))
+    chunks = [numbered[i : i + CHUNK] for i in range(0, len(numbered), CHUNK)]
     try:
         if jobs <= 1 or len(refs) < PARALLEL_MIN or not _can_fork():
             results: Iterable[list[Outcome]] = map(_run, chunks)
