@@ -58,7 +58,8 @@ def ensure_chromium() -> None:
 
 def preview() -> None:
     ensure_venv()
-    run(BIN / "notesite", "check", "notes")
+    port = sys.argv[2] if len(sys.argv) > 2 else "8000"
+    run(BIN / "notesite", "serve", "notes", "--port", port)
 
 
 def test() -> None:
