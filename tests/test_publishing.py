@@ -176,7 +176,15 @@ def test_deployed_site_served_under_repo_has_no_broken_links(
 def test_the_projects_own_workflow_publishes_the_sample_vault() -> None:
     flow = yaml.safe_load((SAMPLE_VAULT.parent / ".github/workflows/pages.yml").read_text())
     runs = " ".join(step.get("run", "") for step in flow["jobs"]["build"]["steps"])
-    assert "pip install ." in runs and "notesite check notes" in runs and "notesite build notes --base-url" in runs
-    upload = next(s for s in flow["jobs"]["build"]["steps"] if s.get("uses", "").startswith("actions/upload-pages"))
+    assert (
+        "pip install ." in runs
+        and "notesite check notes" in runs
+        and "notesite build notes --base-url" in runs
+    )
+    upload = next(
+        s
+        for s in flow["jobs"]["build"]["steps"]
+        if s.get("uses", "").startswith("actions/upload-pages")
+    )
     assert upload["with"]["path"] == "notes/_site"
     assert flow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
