@@ -4,7 +4,7 @@
     python benchmarks/run.py --sizes 1000,10000,50000
 
 For each size it generates (or reuses) a seeded vault with ``make_vault.py`` and
-measures, each as its own process (wall time, and peak RSS of the whole process
+measures, each as its own process (wall time, and peak memory (PSS) of the whole process
 tree, workers included, sampled every 20 ms):
 
 * the floor: markdown-it-py alone (CommonMark + table, front matter, footnote and
@@ -122,7 +122,11 @@ def serve_style(vault: Path, out: str, notes: list[str], hub: str) -> dict[str, 
 
 
 class Peak:
-    """Peak total RSS (KiB) of a process and all its descendants, sampled."""
+    """Peak memory (KiB) of a process and all its descendants, sampled.
+
+    Each process counts its proportional set size (PSS: shared pages split among
+    the processes sharing them), so forked workers, which share most of their
+    parent's memory, are not counted twice as a sum of RSS would."""
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak, self.done = pid, 0, threading.Event()
@@ -151,10 +155,11 @@ class Peak:
             total = 0
             for pid in self._tree():
                 try:
-                    with open(f"/proc/{pid}/status") as f:
+                    with open(f"/proc/{pid}/smaps_rollup") as f:
                         for line in f:
-                            if line.startswith("VmRSS:"):
+                            if line.startswith("Pss:"):
                                 total += int(line.split()[1])
+                                break
                 except OSError:
                     pass
             self.peak = max(self.peak, total)
