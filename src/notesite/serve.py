@@ -14,8 +14,6 @@ import errno
 import http.server
 import signal
 import threading
-import time
-import traceback
 import uuid
 import webbrowser
 from collections.abc import Callable
@@ -23,14 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Config, ConfigError, load_config
-from .diagnostics import Diagnostic, Severity
-from .engine import Engine, NoteErrors
+from .builder import SERVE_OUTPUT, BuilderProcess, Report
+from .config import load_config
 from .livereload import ServerHandler
 from .watch import Batch, Watcher
-from .workers import paused_gc
-
-SERVE_OUTPUT = ".notesite-cache/serve"
 
 
 class PortInUse(OSError):
@@ -64,7 +58,7 @@ class Status:
 
 
 class LiveSite:
-    """The engine behind the server, rebuilt from watcher batches."""
+    """The served site: its status, and the builder process that rebuilds it."""
 
     def __init__(
         self, root: Path, overrides: dict[str, Any], log: Callable[[str], None] = print
@@ -73,71 +67,35 @@ class LiveSite:
         self.overrides = overrides
         self.log = log
         self.status = Status()
-        self.engine = self._engine(load_config(self.root, **overrides))
-
-    def _engine(self, config: Config) -> Engine:
-        return Engine(self.root, config.replace(output=str(self.root / SERVE_OUTPUT)))
-
-    @property
-    def output(self) -> Path:
-        return self.engine.output
-
-    @property
-    def base_path(self) -> str:
-        return str(self.engine.globals["base_path"])
+        self.builder = BuilderProcess(self.root, overrides)
+        self.output = self.root / SERVE_OUTPUT
+        self.base_path = "/"
 
     def first_build(self) -> None:
-        started = time.perf_counter()
-        with paused_gc():
-            result = self.engine.build()
-            self.engine.understood()
-        self._report(result.diagnostics)
-        self.log(f"built {result.pages} pages in {time.perf_counter() - started:.2f} s")
-        self.status.end(None)
+        report = self.builder.receive()
+        self._take(report)
+        if report.problem is not None and not report.output:
+            self.builder.stop()
+            raise RuntimeError(report.problem)
+        self.status.end(report.problem)
 
     def rebuild(self, batch: Batch) -> None:
-        """Apply one batch of changes; never raises (the server must survive)."""
+        """Apply one batch of changes in the builder; the server keeps serving."""
         self.status.begin()
-        started = time.perf_counter()
-        problem = None
-        try:
-            with paused_gc():
-                result = self._apply(batch)
-            if result is not None:
-                self.log(
-                    f"rebuilt {result.rendered} pages in {1000 * (time.perf_counter() - started):.0f} ms"
-                )
-        except NoteErrors as exc:
-            problem = self._report(exc.diagnostics)
-            self.log("kept the last good site; fix the problem above to update it")
-        except ConfigError as exc:
-            problem = f"notesite.yaml: {exc}"
-            self.log(problem)
-        except Exception:
-            problem = traceback.format_exc(limit=8)
-            self.log(problem)
-        self.status.end(problem)
+        report = self.builder.apply(batch)
+        self._take(report)
+        self.status.end(report.problem)
 
-    def _apply(self, batch: Batch) -> Any:
-        if batch.config:
-            self.engine.save()
-            self.engine = self._engine(load_config(self.root, **self.overrides))
-            result = self.engine.build()
-            self.engine.understood()
-            return result
-        if batch.templates:
-            self.engine.reload_templates()
-        if any(p.endswith("/") for p in batch.paths):
-            return self.engine.refresh()  # a folder moved: compare every file
-        if batch.paths:
-            return self.engine.update(sorted(batch.paths), fail_on_errors=True)
-        return None
+    def _take(self, report: Report) -> None:
+        for line in report.log:
+            if line:
+                self.log(line)
+        if report.output:
+            self.output = Path(report.output)
+            self.base_path = report.base_path
 
-    def _report(self, diagnostics: tuple[Diagnostic, ...]) -> str | None:
-        errors = [d for d in diagnostics if d.severity == Severity.ERROR]
-        for d in errors:
-            self.log(d.format())
-        return "\n".join(d.format() for d in errors) or None
+    def stop(self) -> None:
+        self.builder.stop()
 
 
 class LiveServer:
@@ -152,26 +110,27 @@ class LiveServer:
         log: Callable[[str], None] = print,
     ) -> None:
         self.site = LiveSite(root, overrides or {}, log)
-        self.site.first_build()
+        try:
+            self.site.first_build()
+        except BaseException:
+            self.site.stop()
+            raise
         handler = type("Handler", (ServerHandler,), {"site": self.site})
         try:
             self.http = http.server.ThreadingHTTPServer((host, port), handler)
         except OSError as exc:
+            self.site.stop()
             if exc.errno == errno.EADDRINUSE:
                 message = f"port {port} on {host} is in use; pick another with --port, or --port 0 for any free one"
                 raise PortInUse(message) from exc
             raise
         self.http.daemon_threads = True
         self.url = f"http://{host}:{self.http.server_address[1]}{self.site.base_path}"
-        config = self.site.engine.config
+        config = load_config(self.site.root, **(overrides or {}))
         self.watcher = Watcher(
             self.site.root,
             self.site.rebuild,
-            ignore=(
-                self.site.root / ".notesite-cache",
-                self.site.output,
-                (self.site.root / config.output).resolve(),
-            ),
+            ignore=(self.site.root / ".notesite-cache", (self.site.root / config.output).resolve()),
             templates=self.site.root / config.templates,
         )
         self.thread: threading.Thread | None = None
@@ -190,7 +149,7 @@ class LiveServer:
             self.http.shutdown()
             self.thread.join(timeout=5)
         self.http.server_close()
-        self.site.engine.save()
+        self.site.stop()
 
 
 def _interrupt(signum: int, frame: object) -> None:

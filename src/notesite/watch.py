@@ -77,12 +77,28 @@ class Watcher(FileSystemEventHandler):
         self.lock = threading.Condition()
         self.stopped = False
         self.observer = Observer()
+        self.watched: set[Path] = set()
         self.thread = threading.Thread(target=self._loop, name="notesite-rebuild", daemon=True)
 
     def start(self) -> None:
-        self.observer.schedule(self, str(self.root), recursive=True)
+        # Watch the vault's top level, and each folder in it that is not ours or
+        # hidden: a recursive watch of the root would also put an inotify watch on
+        # every folder of .git and of the site being written.
+        self.observer.schedule(self, str(self.root), recursive=False)
+        for entry in sorted(os.scandir(self.root), key=lambda e: e.name):
+            if entry.is_dir(follow_symlinks=False):
+                self._watch(Path(entry.path))
         self.observer.start()
         self.thread.start()
+
+    def _watch(self, folder: Path) -> None:
+        resolved = folder.resolve()
+        if folder.name.startswith(".") or resolved in self.watched:
+            return
+        if any(resolved == p or resolved.is_relative_to(p) for p in self.ignore):
+            return
+        self.watched.add(resolved)
+        self.observer.schedule(self, str(folder), recursive=True)
 
     def stop(self) -> None:
         with self.lock:
@@ -111,6 +127,8 @@ class Watcher(FileSystemEventHandler):
         parts = rel.parts
         if not parts or is_noise(parts[-1]) or any(p.startswith(".") for p in parts[:-1]):
             return
+        if is_directory and len(parts) == 1 and absolute.is_dir():
+            self._watch(absolute)  # a new top-level folder
         with self.lock:
             if self.templates and (
                 absolute == self.templates or absolute.is_relative_to(self.templates)
