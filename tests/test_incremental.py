@@ -200,3 +200,32 @@ def test_hub_page_ignores_edits_beyond_its_listed_backlinks(tmp_path: Path) -> N
     engine.update(["n001.md"])
     changed = {u for u, d in engine.state.digests.items() if before.get(u) != d}
     assert "notes/hub/" in changed
+
+
+def test_alias_change(ws: Workspace) -> None:
+    # DPO's alias "Direct Preference Optimization" is used by links elsewhere
+    ws.edit(DPO, lambda t: t.replace("Direct Preference Optimization]", "DPO paper]", 1))
+    ws.update(DPO)
+
+
+def test_card_title_change_moves_its_page(ws: Workspace) -> None:
+    note = "papers/scaling/Scaling and generalization.md"
+    ws.edit(
+        note,
+        lambda t: t.replace("## Chinchilla ^chinchilla", "## Chinchilla scaling ^chinchilla", 1),
+    )
+    ws.update(note)
+    assert not (ws.out / "papers/chinchilla").exists()
+    assert (ws.out / "papers/chinchilla-scaling/index.html").is_file()
+
+
+def test_card_added_and_removed(ws: Workspace) -> None:
+    ws.edit(DPO, lambda t: t + "\n## A second card\nTags: #new-card-tag\nAuthors: Nobody Yet\n")
+    ws.update(DPO)
+    ws.edit(DPO, lambda t: t.split("\n## A second card")[0])
+    ws.update(DPO)
+
+
+def test_duplicate_card_title_shifts_another_cards_page(ws: Workspace) -> None:
+    ws.edit(DPO, lambda t: t + "\n## Chinchilla\nTags: #dup\n")
+    ws.update(DPO)

@@ -267,12 +267,8 @@ class Engine:
             # the previous site's graph was updated in place, but its views and URLs
             # were not: what a ref could make then, and was built, is what it made
             before = previous or site
-            gone = {
-                u
-                for ref, urls in made.items()
-                for u in possible_urls(before, ref) - urls
-                if u in state.digests
-            }
+            gone = {u for ref in made for u in possible_urls(before, ref) if u in state.digests}
+            gone -= set(fresh)  # a URL can pass from one ref to another (a card slug)
             self.urls_changed = bool(gone) or any(u not in state.digests for u in fresh)
         removed = self._remove([str(output_path(Url(u))) for u in gone])
         for url in gone:
@@ -301,9 +297,11 @@ class Engine:
             return write_site(
                 self.output, files, attachments(site), self.state.manifest, keep, clean
             )
-        # in-place edits keep every note's identity (cards, publication), so the
-        # set of search documents, and their ids, is unchanged
         docs = search_docs(site, sorted(touched))
+        if not all(d.key in self.search.ids for d in docs) or len(
+            self.search.docs
+        ) != self._search_size(site):
+            return self.write_extras(site, clean)  # documents came or went: a full index
         names: set[str] = set()
         for doc in docs:
             names |= self.search.replace(doc)
@@ -320,6 +318,10 @@ class Engine:
             self.output, files, attachments(site, touched), self.state.manifest, None, clean
         )
         return WriteStats(stats.written, stats.unchanged, self._remove(gone))
+
+    def _search_size(self, site: Site) -> int:
+        notes = site.model.vault.notes
+        return sum(1 + len(notes[p].cards) for p in site.published)
 
     def save(self) -> None:
         save(

@@ -32,13 +32,19 @@ from .publish import PageRef
 from .resolve import Resolution, Target, resolve_note
 from .site import Site
 from .tags import tag_identity
-from .vault import Vault, duplicate_cards
+from .vault import Vault, duplicate_cards, name_tables
 from .views import ViewBuilder, Views, author_urls, embed_cycles
 
 
 def identity(note: Note) -> tuple[object, ...]:
-    """What other notes' links resolve against (besides headings and blocks)."""
-    return (note.aliases, tuple(c.title for c in note.cards), note.publish)
+    """What a partial update cannot follow: publication changes every page's links."""
+    return (note.publish,)
+
+
+def names(note: Note) -> tuple[object, ...]:
+    """What other notes' links may resolve against besides the note's path: aliases and
+    card titles (and the cards' number, which decides card page URLs)."""
+    return (note.aliases, tuple(c.title for c in note.cards))
 
 
 def anchors(note: Note) -> tuple[object, ...]:
@@ -103,9 +109,13 @@ def patch(
     embedders = {b.source for p in changed for b in model.graph.backlinks(p) if b.kind == "embed"}
 
     old_embeds = {p: _embeds(old_notes[p], model.resolution.targets[p]) for p in changed}
-    vault = _patched_vault(model.vault, {p: notes[p] for p in changed})
+    renamed = {p for p in changed if names(old_notes[p]) != names(notes[p])}
+    vault = _patched_vault(model.vault, {p: notes[p] for p in changed}, bool(renamed))
     moved = {p for p in changed if anchors(old_notes[p]) != anchors(notes[p])}
-    sources = {b.source for p in moved for b in model.graph.backlinks(p)}
+    sources = {b.source for p in moved | renamed for b in model.graph.backlinks(p)}
+    sources |= _name_users(
+        model, vault, {k for p in renamed for k in _name_keys(old_notes[p]) | _name_keys(notes[p])}
+    )
     targets = dict(model.resolution.targets)
     problems = dict(model.resolution.problems)
     graph = model.graph
@@ -133,10 +143,43 @@ def patch(
         dates[path] = notes[path].date or git.get(path, "")
     new_site = dataclasses.replace(site, model=model, views=views, dates=dates)
     after = {p: face(new_site, p) for p in changed}
-    return new_site, _pages(new_site, changed, before, after, old_out, sources | embedders)
+    # another card's page URL can move when a title frees or takes a slug
+    shifted = {
+        p
+        for (p, k), url in vault.card_urls.items()
+        if site.model.vault.card_urls.get((p, k)) != url
+    }
+    refs = _pages(new_site, changed, before, after, old_out, sources | embedders | shifted)
+    for path in sorted(shifted - changed):
+        cards = new_site.model.vault.notes[path].cards
+        refs += [("tag", a) for c in cards for t in c.tags for a in _ancestors(tag_identity(t))]
+        refs += [("author", name_key(a)) for c in cards for a in c.authors]
+        refs += [("papers", ""), ("home", "")]
+    return new_site, list(dict.fromkeys(refs))
 
 
-def _patched_vault(vault: Vault, replaced: dict[VaultPath, Note]) -> Vault:
+def _name_keys(note: Note) -> set[str]:
+    return {name_key(a) for a in note.aliases} | {name_key(c.title) for c in note.cards}
+
+
+def _name_users(model: Model, vault: Vault, keys: set[str]) -> set[VaultPath]:
+    """Notes whose links could resolve differently when these names move: links to
+    any note or card holding one of the names, and dangling links spelled like one."""
+    users: set[VaultPath] = set()
+    graph = model.graph
+    for key in keys:
+        holders = set(model.vault.by_alias.get(key, ())) | set(vault.by_alias.get(key, ()))
+        holders |= {p for p, _ in model.vault.by_card_title.get(key, ())}
+        holders |= {p for p, _ in vault.by_card_title.get(key, ())}
+        for path in holders:  # the holder itself too: its links to itself are not backlinks
+            users |= {path} | {b.source for b in graph.backlinks(path)}
+    for name, referrers in graph.missing.items():
+        if name_key(name) in keys:
+            users |= {p for p, _ in referrers}
+    return users
+
+
+def _patched_vault(vault: Vault, replaced: dict[VaultPath, Note], renamed: bool) -> Vault:
     notes = dict(vault.notes)
     notes.update(replaced)
     blocks = dict(vault.blocks)
@@ -147,6 +190,8 @@ def _patched_vault(vault: Vault, replaced: dict[VaultPath, Note]) -> Vault:
     headings = {p: h for p, h in vault.heading_cache.items() if p not in replaced}
     diagnostics = tuple(d for d in vault.diagnostics if d.code != "duplicate-card")
     patched = dataclasses.replace(vault, notes=notes, blocks=blocks, heading_cache=headings)
+    if renamed:  # aliases or card titles moved: their tables (and card page URLs) follow
+        patched = dataclasses.replace(patched, **name_tables(notes))
     return dataclasses.replace(patched, diagnostics=diagnostics + duplicate_cards(patched))
 
 
@@ -212,7 +257,7 @@ def _pages(
                 authors |= {name_key(a) for c in cards for a in c[1]}  # type: ignore[index]
                 tags |= {a for c in cards for t in c[3] for a in _ancestors(tag_identity(t))}  # type: ignore[index]
             singles |= {"papers", "home", "tags", "authors"}
-        if old.title != new.title:
+        if old.title != new.title or len(old.cards) != len(new.cards):
             singles |= {"notes", "missing"}
         if old.date != new.date or old.links != new.links:
             singles.add("home")

@@ -36,6 +36,7 @@ def search_docs(site: Site, paths: Iterable[VaultPath] | None = None) -> list[Se
         note = vault.notes[path]
         docs.append(
             SearchDoc(
+                path,
                 site.note_url(path),
                 note.title,
                 "note",
@@ -51,6 +52,7 @@ def search_docs(site: Site, paths: Iterable[VaultPath] | None = None) -> list[Se
             text = " ".join(x for x in (about, ident, tags) if x)
             docs.append(
                 SearchDoc(
+                    f"{path}#{k}",
                     vault.card_urls[(path, k)],
                     card.title,
                     "paper",

@@ -35,6 +35,8 @@ STOP = frozenset(
 
 
 class SearchDoc(NamedTuple):
+    key: str
+    """Stable identity (note path, or path#card): a retitled card keeps its id."""
     url: Url
     title: str
     kind: str
@@ -72,7 +74,7 @@ class SearchIndex:
 
     def __init__(self, docs: Iterable[SearchDoc]) -> None:
         self.docs = list(docs)
-        self.ids = {d.url: i for i, d in enumerate(self.docs)}
+        self.ids = {d.key: i for i, d in enumerate(self.docs)}
         self.shards: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
         for number, doc in enumerate(self.docs):
             self._add(number, doc)
@@ -85,12 +87,9 @@ class SearchIndex:
             touched.add(name)
         return touched
 
-    def same_documents(self, docs: list[SearchDoc]) -> bool:
-        return [d.url for d in docs] == [d.url for d in self.docs]
-
     def replace(self, doc: SearchDoc) -> set[str]:
-        """Swap in a new version of a document (same URL); the changed file names."""
-        number = self.ids[doc.url]
+        """Swap in a new version of a document (same key); the changed file names."""
+        number = self.ids[doc.key]
         old = self.docs[number]
         if old == doc:
             return set()
@@ -107,12 +106,7 @@ class SearchIndex:
         self.docs[number] = doc
         touched |= self._add(number, doc)
         names = {f"t-{name}.json" for name in touched}
-        if (old.title, old.kind, old.subtitle, old.excerpt) != (
-            doc.title,
-            doc.kind,
-            doc.subtitle,
-            doc.excerpt,
-        ):
+        if old[1:6] != doc[1:6]:  # url, title, kind, subtitle or excerpt: what results show
             names.add(f"docs-{number // CHUNK}.json")
         return names | {"meta.json"}
 

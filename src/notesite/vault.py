@@ -11,6 +11,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .diagnostics import Code, Diagnostic
 from .model import Block, Note
@@ -140,6 +141,22 @@ def _suffixes(keyed: Iterable[tuple[str, VaultPath]]) -> dict[str, tuple[VaultPa
 
 def _frozen(table: dict[str, list[VaultPath]]) -> dict[str, tuple[VaultPath, ...]]:
     return {k: tuple(v) for k, v in table.items()}
+
+
+def name_tables(notes: dict[VaultPath, Note]) -> dict[str, Any]:
+    """The alias and card-title tables and card page URLs, for ``dataclasses.replace``."""
+    by_alias: dict[str, list[VaultPath]] = defaultdict(list)
+    by_card: dict[str, list[CardKey]] = defaultdict(list)
+    for path, note in notes.items():
+        for alias in note.aliases:
+            by_alias[name_key(alias)].append(path)
+        for k, card in enumerate(note.cards):
+            by_card[name_key(card.title)].append((path, k))
+    return {
+        "by_alias": _frozen(by_alias),
+        "by_card_title": {k: tuple(v) for k, v in by_card.items()},
+        "card_urls": _card_urls(notes),
+    }
 
 
 def duplicate_cards(vault: Vault) -> tuple[Diagnostic, ...]:
