@@ -85,39 +85,47 @@ def serve_style(vault: Path, out: str, notes: list[str], hub: str) -> dict[str, 
     """The two edits as ``serve`` handles them, in one long-lived process."""
     sys.path.insert(0, str(HERE.parent / "src"))
     from notesite.config import load_config
-    from notesite.engine import Engine
+    from notesite.live import LiveEngine
     from notesite.workers import paused_gc
 
-    engine = Engine(vault, load_config(vault).replace(output=out))
+    engine = LiveEngine(vault, load_config(vault).replace(output=out))
     with paused_gc():
         engine.build()  # warm, from the cache the cold build left
         engine.understood()  # what serve holds in memory after it starts
     result: dict[str, object] = {}
-    times = []
+    times: list[float] = []
+    extras: list[float] = []
     for rel in notes:
         path = vault / rel
         text = path.read_text(encoding="utf-8")
         start = time.perf_counter()
         path.write_text(text + "\nOne more sentence about the benchmark.\n", encoding="utf-8")
         with paused_gc():
-            update = engine.update([rel])
-        times.append(time.perf_counter() - start)
+            update = engine.update([rel])  # the changed HTML is on disk when this returns
+            times.append(time.perf_counter() - start)
+            engine.finish()
+            extras.append(time.perf_counter() - start)
         result["body_edit_rendered"] = update.rendered
         path.write_text(text, encoding="utf-8")
         with paused_gc():
             engine.update([rel])
+            engine.finish()
     result["body_edit_ms"] = round(1000 * statistics.median(times), 1)
+    result["body_edit_all_ms"] = round(1000 * statistics.median(extras), 1)
     path = vault / hub
     text = path.read_text(encoding="utf-8")
     start = time.perf_counter()
     path.write_text(retitle(text), encoding="utf-8")
     with paused_gc():
         update = engine.update([hub])
-    result["title_change_s"] = round(time.perf_counter() - start, 2)
+        result["title_change_s"] = round(time.perf_counter() - start, 2)
+        engine.finish()
+    result["title_change_all_s"] = round(time.perf_counter() - start, 2)
     result["title_change_rendered"] = update.rendered
     path.write_text(text, encoding="utf-8")
     with paused_gc():
         engine.update([hub])
+        engine.finish()
     return result
 
 
@@ -248,7 +256,8 @@ COLUMNS = [
     ("notes", "notes"), ("vault_mb", "MB"), ("floor_1p_s", "floor 1p s"), ("floor_2p_s", "floor 2p s"),
     ("cold_s", "cold s"), ("cold_vs_floor_2p", "cold/floor2p"), ("cold_mib", "cold MiB"),
     ("warm_s", "warm s"), ("cli_edit_s", "CLI edit s"), ("cli_title_s", "CLI title s"),
-    ("body_edit_ms", "serve edit ms"), ("title_change_s", "serve title s"), ("serve_mib", "serve MiB"),
+    ("body_edit_ms", "serve edit ms"), ("body_edit_all_ms", "+search ms"),
+    ("title_change_s", "serve title s"), ("title_change_all_s", "+search s"), ("serve_mib", "serve MiB"),
 ]  # fmt: skip
 
 

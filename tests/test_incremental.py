@@ -15,6 +15,7 @@ import pytest
 
 from notesite.config import load_config
 from notesite.engine import BuildResult, Engine
+from notesite.live import LiveEngine
 
 from .conftest import SAMPLE_VAULT
 
@@ -41,7 +42,7 @@ class Workspace:
         self.out = tmp / "out"
         self.cold = tmp / "cold"
         config = load_config(self.vault).replace(output=str(self.out))
-        self.engine = Engine(self.vault, config, jobs=1)
+        self.engine = LiveEngine(self.vault, config, jobs=1)
         self.engine.build(clean=True)
 
     def edit(self, rel: str, change: Callable[[str], str]) -> None:
@@ -50,6 +51,7 @@ class Workspace:
 
     def update(self, *paths: str) -> BuildResult:
         result = self.engine.update(paths)
+        self.engine.finish()
         shutil.rmtree(self.cold, ignore_errors=True)
         cold = Engine(self.vault, load_config(self.vault).replace(output=str(self.cold)), jobs=1)
         cold.build(clean=True)
@@ -189,7 +191,7 @@ def test_hub_page_ignores_edits_beyond_its_listed_backlinks(tmp_path: Path) -> N
     for i in range(75):
         (vault / f"n{i:03}.md").write_text(f"# N{i}\nAbout [[Hub]] in note {i}.\n")
     (vault / "Hub.md").write_text("# Hub\n")
-    engine = Engine(vault, load_config(vault).replace(output=str(tmp_path / "out")), jobs=1)
+    engine = LiveEngine(vault, load_config(vault).replace(output=str(tmp_path / "out")), jobs=1)
     engine.build(clean=True)
     before = dict(engine.state.digests)
     (vault / "n070.md").write_text("# N70\nAbout [[Hub]], edited.\n")

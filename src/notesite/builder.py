@@ -21,7 +21,8 @@ from typing import Any
 
 from .config import Config, ConfigError, load_config
 from .diagnostics import Diagnostic, Severity
-from .engine import BuildResult, Engine, NoteErrors
+from .engine import BuildResult, NoteErrors
+from .live import LiveEngine
 from .watch import Batch
 from .workers import paused_gc
 
@@ -45,8 +46,8 @@ class SiteBuilder:
         self.overrides = overrides
         self.engine = self._engine(load_config(self.root, **overrides))
 
-    def _engine(self, config: Config) -> Engine:
-        return Engine(self.root, config.replace(output=str(self.root / SERVE_OUTPUT)))
+    def _engine(self, config: Config) -> LiveEngine:
+        return LiveEngine(self.root, config.replace(output=str(self.root / SERVE_OUTPUT)))
 
     def report(self, **values: Any) -> Report:
         return Report(
@@ -88,6 +89,14 @@ class SiteBuilder:
             rendered=result.rendered, log=[f"rebuilt {result.rendered} pages in {ms:.0f} ms"]
         )
 
+    def finish(self) -> None:
+        """Search shards, graph data and feed, after the pages (never raises either)."""
+        try:
+            with paused_gc():
+                self.engine.finish()
+        except Exception:
+            traceback.print_exc()
+
     def _apply(self, batch: Batch) -> BuildResult | None:
         if batch.config:
             self.engine.save()
@@ -125,7 +134,8 @@ def _main(conn: Connection, root: str, overrides: dict[str, Any]) -> None:
             break
         if message is None:
             break
-        conn.send(builder.apply(message))
+        conn.send(builder.apply(message))  # the pages are on disk: tabs may reload
+        builder.finish()
     builder.engine.save()
 
 

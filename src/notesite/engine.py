@@ -10,7 +10,6 @@ changed on disk, touching only their neighbourhood (``serve`` calls it on save).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import time
@@ -21,12 +20,11 @@ from pathlib import Path
 from . import __version__
 from .cache import Stamp, State, load_notes, load_state, save
 from .config import Config
-from .diagnostics import Diagnostic, Severity, sort_key
+from .diagnostics import Diagnostic, sort_key
 from .feeds import atom, sitemap
 from .gitdates import commit_dates, git_head
 from .graph import LinkGraph
 from .graphview import graph_json
-from .incremental import patch, structural
 from .load import Model, output_dir, parse_all
 from .markdown import MARKDOWN_VERSION
 from .model import Note
@@ -36,8 +34,8 @@ from .publish import Job, PageRef, all_refs, possible_urls, publish
 from .resolve import resolve
 from .search import SearchIndex
 from .site import Site, site_globals
-from .sources import SourceFile, discover, excluded_path, read_source
-from .templates import compile_templates, default_templates, environment, template_fingerprint
+from .sources import SourceFile, discover, read_source
+from .templates import default_templates, template_fingerprint
 from .theme import extra_css
 from .vault import Vault
 from .write import WriteStats, check_output_dir, remove_files, write_site
@@ -336,134 +334,6 @@ class Engine:
 
     def save_state(self) -> None:
         save(self.root, self.output, self.state, None, self.unreadable)
-
-    def update(self, paths: Iterable[str], fail_on_errors: bool = False) -> BuildResult:
-        """Rebuild after files (vault-relative paths) changed on disk: a partial build
-        when the change leaves every note's identity alone, else a full pass that
-        still renders only the pages whose inputs changed."""
-        old = self.understood()
-        clock = _Clock()
-        wanted = {VaultPath(p) for p in paths}
-        notes = {p for p in wanted if p.lower().endswith(".md")}
-        assets_changed = bool(wanted - notes)
-        changed, removed = self.scan_paths(notes)
-        if fail_on_errors:
-            self._refuse_errors(changed)
-        if assets_changed:
-            self.state.assets = discover(self.root, self.config.exclude, skip=(self.output,)).assets
-        clock("load")
-        self.parse(changed, removed)
-        clock("parse")
-        touched = {s.path for s in changed}
-        if not touched and not removed and not assets_changed:
-            return self._result(clock, 0, WriteStats(0, 0, 0))
-        old_notes = old.model.vault.notes
-        if (
-            removed
-            or assets_changed
-            or any(p not in self.notes for p in touched)
-            or structural(old_notes, self.notes, touched)
-        ):
-            site = self.understand()
-            clock("resolve")
-            rendered, stats = self.render_and_write(site, all_refs(site), False)
-            clock("render")
-            extra = self.write_extras(site)
-        else:
-            old_targets = {p: old.model.resolution.targets[p] for p in touched}
-            site, refs = patch(old, self.notes, touched, self.git_dates)
-            self.site = site
-            clock("resolve")
-            rendered, stats = self.render_and_write(site, refs, False, complete=False, previous=old)
-            clock("render")
-            graph = any(
-                old_targets[p] != site.model.resolution.targets[p]
-                or old_notes[p].title != self.notes[p].title
-                or len(old_notes[p].cards) != len(self.notes[p].cards)
-                for p in touched
-            )
-            extra = self.write_extras(site, touched=touched, graph=graph)
-        clock("write")
-        stats = WriteStats(
-            stats.written + extra.written,
-            stats.unchanged + extra.unchanged,
-            stats.removed + extra.removed,
-        )
-        return self._result(clock, rendered, stats, save=False)
-
-    def _refuse_errors(self, changed: list[SourceFile]) -> None:
-        """Keep the last good state when a changed note cannot be read or has errors."""
-        errors = tuple(d for s in changed for d in s.diagnostics if d.severity == Severity.ERROR)
-        readable = [s for s in changed if s.text is not None]
-        errors += tuple(
-            d for n in parse_all(readable, 1) for d in n.diagnostics if d.severity == Severity.ERROR
-        )
-        if errors:
-            for source in changed:  # forget the new stamps, so the fixed file is read again
-                self.state.stamps.pop(source.path, None)
-            raise NoteErrors(errors)
-
-    def refresh(self) -> BuildResult:
-        """Compare every file with the last build (after a folder moved, say)."""
-        changed, removed = self.scan()
-        self.parse(changed, removed)
-        site = self.understand()
-        rendered, stats = self.render_and_write(site, all_refs(site), False)
-        extra = self.write_extras(site)
-        stats = WriteStats(
-            stats.written + extra.written,
-            stats.unchanged + extra.unchanged,
-            stats.removed + extra.removed,
-        )
-        return self._result(_Clock(), rendered, stats, save=False)
-
-    def reload_templates(self) -> BuildResult:
-        """Templates or theme files changed: re-render every page, parse nothing."""
-        environment.cache_clear()
-        self.search_path = template_search_path(self.root, self.config)
-        self.globals = site_globals(self.config, extra_css(self.search_path))
-        self.key = self._global_key()
-        site = self.understood()
-        site = dataclasses.replace(site, globals=self.globals)
-        self.site = site
-        rendered, stats = self.render_and_write(site, all_refs(site), False)
-        extra = self.write_extras(site)
-        stats = WriteStats(
-            stats.written + extra.written,
-            stats.unchanged + extra.unchanged,
-            stats.removed + extra.removed,
-        )
-        return self._result(_Clock(), rendered, stats, save=False)
-
-    def understood(self) -> Site:
-        """The understood vault, loading it from the cache if a build skipped that."""
-        if self.site is None:
-            if not self.notes:
-                self.notes, self.unreadable = load_notes(self.root, PARSER_KEY)
-            self.parse([], set())
-            self.site = self.understand()
-        if self.search is None:
-            self.search = SearchIndex(search_docs(self.site))
-            compile_templates(self.search_path)  # so the first save renders at full speed
-        return self.site
-
-    def scan_paths(self, paths: Iterable[VaultPath]) -> tuple[list[SourceFile], set[VaultPath]]:
-        """Like ``scan``, for a few notes named by a file watcher."""
-        changed: list[SourceFile] = []
-        removed: set[VaultPath] = set()
-        for path in sorted(paths):
-            full = self.root / path
-            if not full.is_file() or excluded_path(path, self.config.exclude):
-                if self.state.stamps.pop(path, None) is not None or path in self.notes:
-                    removed.add(path)
-                continue
-            stat = full.stat()
-            source = read_source(self.root, path)
-            old = self.state.stamps.get(path)
-            self.state.stamps[path] = Stamp(stat.st_size, stat.st_mtime_ns, source.content_hash)
-            if old is None or old.digest != source.content_hash or path not in self.notes:
-                changed.append(source)
-        return changed, removed
 
     # -- helpers ------------------------------------------------------------------
 

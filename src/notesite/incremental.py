@@ -238,6 +238,8 @@ def _pages(
 ) -> list[PageRef]:
     graph = site.model.graph
     notes: set[VaultPath] = set(changed) | extra
+    panels: set[VaultPath] = set()
+    """Notes whose own page only may change (it lists a changed note's title)."""
     tags: set[str] = set()
     authors: set[str] = set()
     singles: set[str] = set()
@@ -246,11 +248,11 @@ def _pages(
         notes |= old_out[path] | set(graph.outgoing(path))
         notes |= _embedders(graph, path)
         if old.title != new.title or old.tags != new.tags:
-            notes |= set(graph.outgoing(path)) | {b.source for b in graph.backlinks(path)}
+            panels |= {b.source for b in graph.backlinks(path)}
             for tag in old.tags | new.tags:
                 members = graph.tags.get(tag)
                 if members is not None and len(members.notes) <= 100:
-                    notes |= set(members.notes)
+                    panels |= set(members.notes)
         if old.title != new.title or old.tags != new.tags or old.cards != new.cards:
             tags |= {a for t in old.tags | new.tags for a in _ancestors(t)}
             for cards in (old.cards, new.cards):
@@ -266,6 +268,7 @@ def _pages(
     if any(p in ("index.md", "Home.md", "home.md", "README.md") for p in changed | extra):
         singles.add("home")
     refs: list[PageRef] = [("note", p) for p in sorted(notes) if p in site.published]
+    refs += [("page", p) for p in sorted(panels - notes) if p in site.published]
     refs += [(s, "") for s in sorted(singles)]
     refs += [("tag", t) for t in sorted(tags)]
     refs += [("author", a) for a in sorted(authors)]

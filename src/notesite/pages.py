@@ -96,8 +96,11 @@ def folder_anchor(folder: str) -> str:
     return "folder-" + (folder.replace("/", "--").replace(" ", "-").lower() or "root")
 
 
-def note_pages(site: Site, path: VaultPath) -> tuple[Page, ...]:
-    """The note page and its card pages (sharing one ``Body``, pickled once)."""
+def note_pages(site: Site, path: VaultPath, full: bool = True) -> tuple[Page, ...]:
+    """The note page and its card pages (sharing one ``Body``, pickled once).
+
+    ``full=False``: the note page alone (a neighbour's title changed, which shows in
+    its panels, not on its cards' pages)."""
     model = site.model
     note = model.vault.notes[path]
     graph = model.graph
@@ -139,6 +142,8 @@ def note_pages(site: Site, path: VaultPath) -> tuple[Page, ...]:
         },
     }
     pages = [Page(site.note_url(path), "note.html", context, body)]
+    if not full:
+        return tuple(pages)
     if total > len(backlinks):
         everyone = sorted({b.source for b in graph.backlinks(path) if b.source in published})
         listing = {

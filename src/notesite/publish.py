@@ -24,10 +24,12 @@ from .pages import backlinks_url, note_pages
 from .paths import VaultPath, output_path, tag_url
 from .site import Site
 from .templates import Page, page_digest, render_page
+from .workers import default_jobs
 from .write import write_output
 
 PageRef = tuple[str, str]
-"""``("note", path)``, ``("tag", ident)``, ``("author", key)`` or ``(page, "")``."""
+"""``("note", path)`` (a note's pages), ``("page", path)`` (its note page alone),
+``("tag", ident)``, ``("author", key)`` or ``(index page, "")``."""
 
 CHUNK = 40
 # Below this many refs, forking workers costs more than it saves.
@@ -96,6 +98,8 @@ def possible_urls(site: Site, ref: PageRef) -> set[str]:
             return set()
         urls: set[str] = {vault.urls[path], backlinks_url(vault.urls[path])}
         return urls | {vault.card_urls[(path, k)] for k in range(len(vault.notes[path].cards))}
+    if kind == "page":
+        return {vault.urls[VaultPath(name)]} if name in vault.notes else set()
     if kind == "tag":
         return {tag_url(name)}
     if kind == "author":
@@ -110,6 +114,8 @@ def emit(site: Site, indexes: Indexes, ref: PageRef) -> tuple[Page, ...]:
     kind, name = ref
     if kind == "note":
         return note_pages(site, VaultPath(name))
+    if kind == "page":
+        return note_pages(site, VaultPath(name), full=False)
     if kind == "tag":
         return (indexes.tag(name),) if name in indexes.tags else ()
     if kind == "author":
@@ -163,6 +169,7 @@ def publish(
     """Bring the pages of ``refs`` up to date; results in the order of ``refs``."""
     global _JOB
     _JOB = job
+    jobs = jobs or default_jobs()
     numbered = list(enumerate(refs))
     chunks = [numbered[i : i + CHUNK] for i in range(0, len(numbered), CHUNK)]
     try:
