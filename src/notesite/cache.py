@@ -46,6 +46,22 @@ class State:
     """Counts reported after a build (notes, cards, links, dangling)."""
 
 
+def model_fingerprint() -> str:
+    """The shape of the cached records: a changed field invalidates old caches."""
+    import dataclasses
+
+    from . import model
+
+    shapes = []
+    for name in sorted(dir(model)):
+        cls = getattr(model, name)
+        if dataclasses.is_dataclass(cls):
+            shapes.append((name, [(f.name, str(f.type)) for f in dataclasses.fields(cls)]))
+        elif isinstance(cls, type) and issubclass(cls, tuple) and hasattr(cls, "_fields"):
+            shapes.append((name, list(cls.__annotations__.items())))
+    return hashlib.blake2b(repr(shapes).encode(), digest_size=6).hexdigest()
+
+
 def cache_dir(root: Path) -> Path:
     path = root / CACHE_DIR
     path.mkdir(exist_ok=True)

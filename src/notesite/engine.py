@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .cache import Stamp, State, load_notes, load_state, save
+from .cache import Stamp, State, load_notes, load_state, model_fingerprint, save
 from .config import Config
 from .diagnostics import Diagnostic, sort_key
 from .feeds import atom, sitemap
@@ -40,7 +40,7 @@ from .theme import extra_css
 from .vault import Vault
 from .write import WriteStats, check_output_dir, remove_files, write_site
 
-PARSER_KEY = f"{__version__}/{MARKDOWN_VERSION}"
+PARSER_KEY = f"{__version__}/{MARKDOWN_VERSION}/{model_fingerprint()}"
 
 
 class NoteErrors(Exception):

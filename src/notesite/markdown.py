@@ -118,9 +118,9 @@ def make_markdown() -> MarkdownIt:
 
 def to_fragment(html: str) -> Fragment:
     """Split rendered HTML at its holes and index the slicing marks."""
-    parts = tuple(html.split(HOLE))
+    parts = html.split(HOLE)
     marks: dict[int, int] = {}
     for k in range(1, len(parts), 2):
         if parts[k][0] == "M":
             marks[int(parts[k][1:])] = k
-    return Fragment(parts, tuple(marks[n] for n in range(len(marks))))
+    return Fragment(html, tuple(marks[n] for n in range(len(marks))))

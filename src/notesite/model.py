@@ -20,6 +20,10 @@ from .paths import VaultPath
 
 LinkKind = Literal["wikilink", "embed", "mdlink", "image"]
 
+Weights = tuple[str, bytes]
+"""Search terms (space-separated) and their weights (one byte each): compact, because
+every note carries a few hundred of them."""
+
 # Holes in a rendered fragment are written as NUL-delimited codes: markdown-it turns
 # every NUL of the source into U+FFFD, so a NUL in rendered HTML can only be ours.
 HOLE = "\x00"
@@ -125,9 +129,15 @@ class Fragment:
     the page being written, so a title change elsewhere re-fills, never re-parses.
     """
 
-    parts: tuple[str, ...]
+    html: str
+    """The HTML with its holes (kept whole: one string per note, not hundreds)."""
     marks: tuple[int, ...] = ()
     """Part index of each mark, by mark number."""
+
+    @property
+    def parts(self) -> list[str]:
+        """Even items are HTML, odd items hole codes (split on use; it is cheap)."""
+        return self.html.split(HOLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,12 +154,12 @@ class Note:
     cards: tuple[Card, ...] = ()
     date: str | None = None
     publish: bool = True
-    fragment: Fragment = Fragment(("",))
+    fragment: Fragment = Fragment("")
     text: str = ""
     """Plain text of the body, for search and summaries."""
     words: int = 0
-    weights: dict[str, int] = field(default_factory=dict)
-    """Search term weights (computed in the parse worker, where the text is)."""
+    weights: Weights = ("", b"")
+    """Search terms and weights (computed in the parse worker, where the text is)."""
     diagnostics: tuple[Diagnostic, ...] = ()
 
     def context(self, link: LinkRef) -> str:

@@ -14,13 +14,16 @@ its terms fall in, and an incremental update gives the same bytes as a full one.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from .model import Weights
 from .paths import Url
 
 CHUNK = 500
@@ -34,6 +37,17 @@ STOP = frozenset(
 )
 
 
+def pack(weights: dict[str, int]) -> Weights:
+    """Terms and weights as one string and one byte string (weights cap at 255)."""
+    terms = sorted(weights)
+    return " ".join(terms), bytes(min(weights[t], 255) for t in terms)
+
+
+def unpack(weights: Weights) -> Iterator[tuple[str, int]]:
+    terms, values = weights
+    return zip(terms.split(" "), values, strict=True) if terms else iter(())
+
+
 class SearchDoc(NamedTuple):
     key: str
     """Stable identity (note path, or path#card): a retitled card keeps its id."""
@@ -42,7 +56,7 @@ class SearchDoc(NamedTuple):
     kind: str
     subtitle: str
     excerpt: str
-    weights: dict[str, int]
+    weights: Weights
 
 
 def terms(text: str) -> list[str]:
@@ -54,7 +68,7 @@ def terms(text: str) -> list[str]:
     ]
 
 
-def weigh(title: str, text: str) -> dict[str, int]:
+def weigh(title: str, text: str) -> Weights:
     """BM25-like term weights for one document; title words count much more."""
     body = Counter(terms(text))
     length = sum(body.values()) or 1
@@ -62,7 +76,7 @@ def weigh(title: str, text: str) -> dict[str, int]:
     weights = {t: max(1, round(10 * tf * 2.2 / (tf + norm))) for t, tf in body.items()}
     for t in set(terms(title)):
         weights[t] = weights.get(t, 0) + 40
-    return weights
+    return pack(weights)
 
 
 def shard_name(term: str) -> str:
@@ -75,15 +89,29 @@ class SearchIndex:
     def __init__(self, docs: Iterable[SearchDoc]) -> None:
         self.docs = list(docs)
         self.ids = {d.key: i for i, d in enumerate(self.docs)}
-        self.shards: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+        # term -> (doc ids, weights) as typed arrays: 5 bytes a posting, and kept in doc
+        # order, so a document is found by bisection when it changes
+        self.shards: dict[str, dict[str, tuple[array[int], array[int]]]] = defaultdict(dict)
         for number, doc in enumerate(self.docs):
-            self._add(number, doc)
+            for term, weight in unpack(doc.weights):
+                table = self.shards[shard_name(term)]
+                if term not in table:
+                    table[term] = (array("i"), array("B"))
+                ids, values = table[term]
+                ids.append(number)
+                values.append(weight)
 
     def _add(self, number: int, doc: SearchDoc) -> set[str]:
         touched = set()
-        for term, weight in doc.weights.items():
+        for term, weight in unpack(doc.weights):
             name = shard_name(term)
-            self.shards[name][term][number] = weight
+            table = self.shards[name]
+            if term not in table:
+                table[term] = (array("i"), array("B"))
+            ids, values = table[term]
+            at = bisect.bisect_left(ids, number)
+            ids.insert(at, number)
+            values.insert(at, weight)
             touched.add(name)
         return touched
 
@@ -94,11 +122,13 @@ class SearchIndex:
         if old == doc:
             return set()
         touched = set()
-        for term in old.weights:
+        for term, _ in unpack(old.weights):
             name = shard_name(term)
             table = self.shards[name]
-            del table[term][number]
-            if not table[term]:
+            ids, values = table[term]
+            at = bisect.bisect_left(ids, number)
+            del ids[at], values[at]
+            if not ids:
                 del table[term]
             if not table:
                 del self.shards[name]
@@ -117,12 +147,7 @@ class SearchIndex:
             file = f"t-{name}.json"
             if names is None or file in names:
                 table = self.shards[name]
-                out[file] = _dump(
-                    {
-                        t: [x for d in sorted(table[t]) for x in (d, table[t][d])]
-                        for t in sorted(table)
-                    }
-                )
+                out[file] = _dump({t: _interleave(*table[t]) for t in sorted(table)})
         for k in range(0, len(self.docs), CHUNK):
             file = f"docs-{k // CHUNK}.json"
             if names is None or file in names:
@@ -141,6 +166,12 @@ class SearchIndex:
         }
         out["meta.json"] = _dump(meta)
         return out
+
+
+def _interleave(ids: array[int], values: array[int]) -> list[int]:
+    flat = [0] * (2 * len(ids))
+    flat[0::2], flat[1::2] = ids, values
+    return flat
 
 
 def _dump(data: object) -> bytes:
