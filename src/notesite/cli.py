@@ -17,7 +17,7 @@ from .load import Model, load_model
 from .progress import ProgressBar
 from .scaffold import init, new_card
 from .serve import PortInUse, serve
-from .views import build_views
+from .views import embed_cycles
 from .workers import paused_gc
 from .write import OutputDirError
 
@@ -31,7 +31,7 @@ def _vault_arg(parser: argparse.ArgumentParser) -> None:
 def _check(args: argparse.Namespace) -> int:
     config = load_config(args.vault)
     with paused_gc():
-        model = load_model(args.vault, config, jobs=args.jobs)
+        model = load_model(args.vault, config, jobs=args.jobs, render=False)
     return report(model, args.strict, args.format)
 
 
@@ -126,7 +126,7 @@ def _shown(d: Diagnostic, strict: bool) -> Diagnostic:
 
 def report(model: Model, strict: bool, fmt: str) -> int:
     """Print diagnostics and a summary; the exit status is 1 when there are errors."""
-    diagnostics = sorted((*model.diagnostics, *build_views(model).diagnostics), key=sort_key)
+    diagnostics = sorted((*model.diagnostics, *embed_cycles(model)[1]), key=sort_key)
     summary = summarize(diagnostics, strict)
     vault = model.vault
     summary |= {

@@ -37,6 +37,7 @@ _TEXT_TYPES = {"text", "code_inline", "math_inline", "math_inline_double"}
 _SPECIAL = frozenset(
     {
         "inline", "heading_open", "fence", "code_block", "card_open", "card_close",
+        "math_block", "math_block_label",
         "card_field_open", "card_field_close", "bullet_list_open", "ordered_list_open",
         "bullet_list_close", "ordered_list_close",
     }
@@ -62,6 +63,8 @@ class Facts:
     blocks: list[Block] = field(default_factory=list)
     cards: list[Card] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
+    math: list[tuple[str, bool, int]] = field(default_factory=list)
+    """``(latex, display, line)`` of every formula, to check it without rendering."""
     length: int = 0
     """Length of ``"\n".join(text)`` so far, for context offsets."""
 
@@ -176,6 +179,9 @@ class _Walker:
         self.out.append(token)
         if t == "inline":
             self.inline(tokens, i, token)
+        elif t in ("math_block", "math_block_label"):
+            line = token.map[0] + 1 if token.map else 1
+            self.facts.math.append((token.content, True, line))
         elif t in ("fence", "code_block"):
             self.facts.add_text(token.content)
         self.close(token)
@@ -262,6 +268,7 @@ class _Walker:
                 self.md_image(child, line, context)
             elif t.startswith("math"):
                 child.meta["line"] = line
+                self.facts.math.append((child.content, t != "math_inline", line))
 
     def md_link(self, child: Token, line: int, context: tuple[int, int]) -> None:
         href = str(child.attrGet("href") or "")

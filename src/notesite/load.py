@@ -7,6 +7,7 @@ touch the disk.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,14 +42,22 @@ def output_dir(root: Path, config: Config) -> Path:
 
 
 def parse_all(
-    sources: list[SourceFile], jobs: int = 0, progress: Callable[[int], None] | None = None
+    sources: list[SourceFile],
+    jobs: int = 0,
+    progress: Callable[[int], None] | None = None,
+    render: bool = True,
 ) -> list[Note]:
     readable = [s for s in sources if s.text is not None]
-    return run_all(parse_note, readable, lambda s: len(s.text or ""), jobs, progress=progress)
+    parse = parse_note if render else functools.partial(parse_note, render=False)
+    return run_all(parse, readable, lambda s: len(s.text or ""), jobs, progress=progress)
 
 
 def load_model(
-    root: Path, config: Config, jobs: int = 0, stages: dict[str, float] | None = None
+    root: Path,
+    config: Config,
+    jobs: int = 0,
+    stages: dict[str, float] | None = None,
+    render: bool = True,
 ) -> Model:
     """Read and understand the vault; every problem ends up in ``diagnostics``."""
     times = stages if stages is not None else {}
@@ -64,7 +73,7 @@ def load_model(
     inventory = discover(root, config.exclude, skip=(output_dir(root, config),))
     sources = [read_source(root, path) for path in inventory.notes]
     clock("load")
-    notes = parse_all(sources, jobs)
+    notes = parse_all(sources, jobs, render=render)
     clock("parse")
     vault = Vault.index(notes, inventory.assets)
     clock("index")

@@ -20,6 +20,7 @@ from .cards import paper_link, split_authors
 from .collect import Facts
 from .diagnostics import Code, Diagnostic
 from .markdown import make_markdown, to_fragment
+from .mathml import to_mathml
 from .model import Card, Note, TagRef
 from .search import weigh
 from .sources import SourceFile
@@ -126,14 +127,21 @@ def _frontmatter_card(meta: dict[str, Any], title: str, tags: tuple[str, ...]) -
     )  # fmt: skip
 
 
-def parse_note(source: SourceFile) -> Note:
-    """Parse and render one note; never raises on bad input."""
+def parse_note(source: SourceFile, render: bool = True) -> Note:
+    """Parse and render one note; never raises on bad input.
+
+    ``render=False`` (``notesite check``) keeps the facts and the problems but
+    renders nothing: no HTML, no search weights."""
     md = make_markdown()
     text = source.text or ""
     env: dict[str, Any] = {}
     tokens = md.parse(text, env)
-    html = md.renderer.render(tokens, md.options, env)
+    html = md.renderer.render(tokens, md.options, env) if render else ""
     facts: Facts = env["facts"]
+    if not render:
+        env["math_errors"] = [
+            (m, line) for m, display, line in facts.math if to_mathml(m.strip(), display) is None
+        ]
     meta, problems, shown = _frontmatter(source, tokens)
     problems += _unterminated_fences(source, tokens)
     for latex, line in env.get("math_errors", ()):
@@ -166,6 +174,6 @@ def parse_note(source: SourceFile) -> Note:
         fragment=fragment,
         text=body_text,
         words=len(body_text.split()),
-        weights=weigh(title, body_text),
+        weights=weigh(title, body_text) if render else ("", b""),
         diagnostics=source.diagnostics + tuple(problems),
     )
