@@ -18,8 +18,8 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
-from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
+from .autolinks import autolinks_plugin
 from .blockids import blockids_plugin
 from .callouts import callouts_plugin
 from .cards import cards_plugin
@@ -33,7 +33,7 @@ from .tags import tags_plugin
 from .wikilinks import wikilinks_plugin
 
 # Bumped whenever parsing or rendering changes output, so caches are invalidated.
-MARKDOWN_VERSION = "1"
+MARKDOWN_VERSION = "2"
 
 
 def _heading_open(
@@ -98,7 +98,7 @@ def make_markdown() -> MarkdownIt:
     md.options["tasklists"] = True
     md.use(front_matter_plugin)
     md.use(footnote_plugin)
-    md.use(gfm_autolink_plugin)
+    md.use(autolinks_plugin)
     md.use(highlights_plugin)
     md.use(math_plugin)
     md.use(comments_plugin)
