@@ -24,6 +24,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
@@ -61,7 +62,10 @@ def main() -> int:
     if not (vault / ".make_vault_manifest").exists():
         generate(vault, args.notes, force=True)
     hub, ordinary, _ = hub_and_notes(vault)
-    server = LiveServer(vault, port=0, log=lambda message: None)
+    logs: list[tuple[float, str]] = []
+    server = LiveServer(
+        vault, port=0, log=lambda message: logs.append((time.perf_counter(), message))
+    )
     server.start()
     out = server.site.output
     result: dict[str, object] = {"notes": args.notes}
@@ -74,20 +78,28 @@ def main() -> int:
                 rel = ordinary[i % len(ordinary)]
                 url = note_url(VaultPath(rel))
                 page.goto(server.url + url)
-                page.wait_for_timeout(300)  # the reload channel connects
+                time.sleep(2.0)  # a writer's pause: the previous save's search update is done
                 marker = f"Benchmark sentence {i} {time.time_ns()}"
                 file = out / url / "index.html"
                 source = vault / rel
                 text = source.read_text(encoding="utf-8")
                 saved = time.perf_counter()
                 source.write_text(text + f"\n{marker}\n", encoding="utf-8")
-                on_disk = wait_until(lambda m=marker, f=file: m in f.read_text(encoding="utf-8"))
+                before = file.stat().st_mtime_ns
+                # poll the file's stamp, not its text: reading a page every few ms in
+                # this process would starve the server's threads of the GIL
+                on_disk = wait_until(lambda f=file, b=before: f.stat().st_mtime_ns != b, step=0.005)
+                assert marker in file.read_text(encoding="utf-8")
                 page.wait_for_function(
                     f"document.body.innerText.includes({json.dumps(marker)})", timeout=30_000
                 )
                 reloaded = time.perf_counter()
                 disk.append(on_disk - saved)
                 tab.append(reloaded - saved)
+                print(
+                    f"edit {i}: disk {1000 * (on_disk - saved):.0f} ms, tab {1000 * (reloaded - saved):.0f} ms",
+                    flush=True,
+                )
                 source.write_text(text, encoding="utf-8")
                 page.wait_for_function(
                     f"!document.body.innerText.includes({json.dumps(marker)})", timeout=30_000
@@ -98,8 +110,8 @@ def main() -> int:
 
         # 200 concurrent requests while the hub's retitle is being rebuilt
         pages = [
-            server.url + p.relative_to(out).parent.as_posix() + "/"
-            for p in list(out.glob("notes/**/index.html"))[:200]
+            server.url + quote(p.relative_to(out).parent.as_posix()) + "/"
+            for p in sorted(out.glob("notes/**/index.html"))[:200]
         ]
         source = vault / hub
         text = source.read_text(encoding="utf-8")
@@ -107,13 +119,15 @@ def main() -> int:
         source.write_text(retitle(text), encoding="utf-8")
         wait_until(lambda: server.site.status.building, timeout=10)
         statuses: list[int] = []
+        errors: list[str] = []
 
         def fetch(address: str) -> None:
             try:
                 with urllib.request.urlopen(address, timeout=120) as response:
                     statuses.append(response.status)
-            except Exception:  # counted as an error
+            except Exception as exc:  # counted as an error
                 statuses.append(0)
+                errors.append(f"{type(exc).__name__}: {exc}")
 
         threads = [threading.Thread(target=fetch, args=(a,)) for a in pages]
         started = time.perf_counter()
@@ -123,6 +137,7 @@ def main() -> int:
             t.join()
         result["concurrent_requests"] = len(statuses)
         result["concurrent_errors"] = sum(1 for s in statuses if s != 200)
+        result["error_kinds"] = sorted(set(errors))[:5]
         result["concurrent_seconds"] = round(time.perf_counter() - started, 2)
         wait_until(lambda: server.site.status.epoch > epoch, timeout=300)
         source.write_text(text, encoding="utf-8")

@@ -27,6 +27,7 @@ from .watch import Batch
 from .workers import paused_gc
 
 SERVE_OUTPUT = ".notesite-cache/serve"
+FINISH_DELAY = 0.4
 
 
 @dataclass
@@ -135,7 +136,11 @@ def _main(conn: Connection, root: str, overrides: dict[str, Any]) -> None:
         if message is None:
             break
         conn.send(builder.apply(message))  # the pages are on disk: tabs may reload
-        builder.finish()
+        # Search shards and graph data can wait a moment: the reloading tabs need the
+        # CPU now, and the next save, if it comes first, folds into the same update.
+        if not conn.poll(FINISH_DELAY):
+            builder.finish()
+    builder.finish()
     builder.engine.save()
 
 
@@ -146,7 +151,7 @@ class BuilderProcess:
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=_main, args=(child, str(root), overrides), name="notesite-builder", daemon=True
+            target=_main, args=(child, str(root), overrides), name="notesite-builder"
         )
         self.process.start()
         child.close()

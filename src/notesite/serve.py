@@ -98,6 +98,13 @@ class LiveSite:
         self.builder.stop()
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    # the default backlog (5) drops connections when a page's assets, several tabs
+    # and a reload all arrive at once
+    request_queue_size = 256
+    daemon_threads = True
+
+
 class LiveServer:
     """The HTTP server and the watcher around a ``LiveSite`` (start, then stop)."""
 
@@ -117,7 +124,7 @@ class LiveServer:
             raise
         handler = type("Handler", (ServerHandler,), {"site": self.site})
         try:
-            self.http = http.server.ThreadingHTTPServer((host, port), handler)
+            self.http = _Server((host, port), handler)
         except OSError as exc:
             self.site.stop()
             if exc.errno == errno.EADDRINUSE:

@@ -3,7 +3,8 @@
 Editors do not simply write a file: they write a temporary file and rename it,
 touch swap and backup files, and fire several events per save; ``git checkout``
 fires hundreds.  Events are filtered (noise files, our own output), then gathered
-until the vault has been quiet for ``debounce`` seconds, so each save (or each
+until the vault has been quiet for ``debounce`` seconds (50 ms: an editor's burst for one save
+lasts a few), so each save (or each
 checkout) becomes one rebuild.
 """
 
@@ -63,7 +64,7 @@ class Watcher(FileSystemEventHandler):
         on_batch: Callable[[Batch], None],
         ignore: tuple[Path, ...] = (),
         templates: Path | None = None,
-        debounce: float = 0.1,
+        debounce: float = 0.05,
         max_wait: float = 2.0,
     ) -> None:
         self.root = root.resolve()
@@ -112,6 +113,8 @@ class Watcher(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type == "modified":
+            return  # a folder "changes" whenever a file in it does: the file's event says it
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if raw:
                 self._note(Path(os.fsdecode(raw)), event.is_directory)
