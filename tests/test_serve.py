@@ -255,3 +255,18 @@ def test_folder_move(server: LiveServer) -> None:
     shutil.move(str(root / "Beta.md"), str(root / "sub" / "Beta.md"))
     wait_for(lambda: get(server, "/repo/notes/sub/beta/")[0] == 200)
     assert get(server, "/repo/notes/beta/")[0] == 404
+
+
+def test_editing_a_note_in_a_folder_is_not_a_folder_change(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "vault", {"sub/note.md": "x"})
+    batches: list[Batch] = []
+    watcher = Watcher(root, batches.append, debounce=0.1)
+    watcher.start()
+    try:
+        time.sleep(0.2)
+        (root / "sub/note.md").write_text("edited")
+        wait_for(lambda: len(batches) >= 1)
+        time.sleep(0.3)
+        assert [b.paths for b in batches] == [{"sub/note.md"}]
+    finally:
+        watcher.stop()
