@@ -155,7 +155,7 @@ def test_new_note_resolves_a_dangling_link(server: LiveServer) -> None:
     (root / "Gamma.md").write_text("# Gamma\n")
     wait_for(lambda: server.site.status.epoch > epoch)
     body = get(server, "/repo/notes/alpha/")[2]
-    assert b'href="../gamma/"' in body and b'class="unresolved"' not in body
+    assert b'href="../../notes/gamma/"' in body and b'class="unresolved"' not in body
 
 
 def test_events_stream_reload_and_problem(server: LiveServer) -> None:

@@ -106,7 +106,7 @@ def output_path(url: Url) -> PurePosixPath:
     return PurePosixPath(url)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def _quote(text: str, safe: str) -> str:
     return quote(text, safe=safe)
 
@@ -119,26 +119,23 @@ def encode(path: str, fragment: str = "") -> str:
     return encoded
 
 
-@lru_cache(maxsize=1 << 16)
 def relative_href(from_page: Url, to: Url, fragment: str = "") -> str:
-    """An href from one page to another that works under any base path.
+    """An href from one page to another that works under any base path: up to the
+    site root, then down to the target (as Quartz does).
 
-    Pure string work on clean site-relative URLs (no ``os.path``: this runs for
-    every link of every page).
+    Pure string work on clean site-relative URLs, and no search for a shared
+    prefix: this runs for every link of every page, and the prefix and the
+    encoded target are each computed once.
 
     >>> relative_href(Url("notes/a/b/"), Url("tags/x/"))
     '../../../tags/x/'
     """
-    if to == from_page and fragment:
-        return encode("", fragment)
-    here = from_page.split("/")[:-1]  # the page's folder: "notes/a/" -> [notes, a]
-    there = to.split("/")
-    common = 0
-    limit = min(len(here), len(there) - 1)
-    while common < limit and here[common] == there[common]:
-        common += 1
-    rel = "../" * (len(here) - common) + "/".join(there[common:])
-    return encode(rel or "./", fragment)
+    if to == from_page:
+        return "#" + _quote(fragment, _SAFE + "^") if fragment else "./"
+    up = "../" * from_page.count("/")
+    if not to:  # the home page
+        return encode(up or "./", fragment)
+    return up + encode(to, fragment)
 
 
 def absolute_href(base_path: str, to: Url, fragment: str = "") -> str:

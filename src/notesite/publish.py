@@ -170,8 +170,7 @@ def publish(
     global _JOB
     _JOB = job
     jobs = jobs or default_jobs()
-    numbered = list(enumerate(refs))
-    chunks = [numbered[i : i + CHUNK] for i in range(0, len(numbered), CHUNK)]
+    chunks = _schedule(refs)
     try:
         if jobs <= 1 or len(refs) < PARALLEL_MIN or not _can_fork():
             results: Iterable[list[Outcome]] = map(_run, chunks)
@@ -186,6 +185,20 @@ def publish(
         gc.unfreeze()
 
 
+def _schedule(refs: list[PageRef]) -> list[list[tuple[int, PageRef]]]:
+    """Chunks of numbered refs, the longest jobs first.
+
+    The index pages (papers, all notes, home...) each list the whole vault and cost
+    as much as hundreds of note pages: sent last, one of them would leave a core
+    idle at the end of every build.  Each goes first, in a chunk of its own, so the
+    small note chunks fill in around it.
+    """
+    numbered = list(enumerate(refs))
+    heavy = [[item] for item in numbered if item[1][0] in SINGLE_URLS]
+    rest = [item for item in numbered if item[1][0] not in SINGLE_URLS]
+    return heavy + [rest[i : i + CHUNK] for i in range(0, len(rest), CHUNK)]
+
+
 def _collect(
     results: Iterable[list[Outcome]], total: int, progress: Callable[[int, int], None] | None
 ) -> list[Outcome]:
@@ -194,6 +207,7 @@ def _collect(
         out += chunk
         if progress:
             progress(done, total)
+    out.sort(key=lambda o: o.ref)  # the order of ``refs``, however they were scheduled
     return out
 
 
