@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from notesite.config import load_config
-from notesite.engine import BuildResult, Engine
+from notesite.engine import Engine
 from notesite.live import LiveEngine
+from notesite.results import BuildResult
 
 from .conftest import SAMPLE_VAULT
 

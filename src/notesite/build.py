@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .config import Config
-from .engine import BuildResult, Engine
+from .engine import Engine
+from .results import BuildResult
 from .workers import paused_gc
 
 __all__ = ["BuildResult", "build"]

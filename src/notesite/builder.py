@@ -21,8 +21,8 @@ from typing import Any
 
 from .config import Config, ConfigError, load_config
 from .diagnostics import Diagnostic, Severity
-from .engine import BuildResult, NoteErrors
 from .live import LiveEngine
+from .results import BuildResult, NoteErrors
 from .watch import Batch
 from .workers import paused_gc
 

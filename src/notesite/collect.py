@@ -9,20 +9,18 @@ rendered fragment for an embed or a card page without rendering twice.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from .cards import paper_link, split_authors
+from .facts import Facts, internal_href, plain_text
 from .model import Block, Card, Heading, LinkKind, LinkRef, TagRef
 from .paths import anchor_id
 from .wikilinks import WikiTarget
 
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 _BLOCK_KINDS = {
     "paragraph_open": "paragraph",
     "list_item_open": "list_item",
@@ -33,7 +31,6 @@ _BLOCK_KINDS = {
     "bullet_list_open": "list",
     "ordered_list_open": "list",
 }
-_TEXT_TYPES = {"text", "code_inline", "math_inline", "math_inline_double"}
 _SPECIAL = frozenset(
     {
         "inline", "heading_open", "fence", "code_block", "card_open", "card_close",
@@ -53,61 +50,10 @@ class _CardDraft:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
-class Facts:
-    """What one parse learned about a note; ``parse.py`` freezes it into a ``Note``."""
-
-    links: list[LinkRef] = field(default_factory=list)
-    tags: list[TagRef] = field(default_factory=list)
-    headings: list[Heading] = field(default_factory=list)
-    blocks: list[Block] = field(default_factory=list)
-    cards: list[Card] = field(default_factory=list)
-    text: list[str] = field(default_factory=list)
-    math: list[tuple[str, bool, int]] = field(default_factory=list)
-    """``(latex, display, line)`` of every formula, to check it without rendering."""
-    length: int = 0
-    """Length of ``"\n".join(text)`` so far, for context offsets."""
-
-    def add_text(self, text: str) -> tuple[int, int]:
-        if not text:
-            return (self.length, self.length)
-        start = self.length + (1 if self.text else 0)
-        self.text.append(text)
-        self.length = start + len(text)
-        return (start, self.length)
-
-
-def plain_text(children: list[Token] | None) -> str:
-    """The readable text of an inline token's children (for titles, context, search)."""
-    out: list[str] = []
-    for c in children or ():
-        t = c.type
-        if t in _TEXT_TYPES:
-            out.append(c.content)
-        elif t in ("softbreak", "hardbreak"):
-            out.append(" ")
-        elif t == "wikilink":
-            out.append(c.meta["target"].display())
-        elif t == "tag":
-            out.append("#" + c.content)
-        elif t == "image":
-            out.append(c.content)
-    return "".join(out).strip()
-
-
 def _mark(number: int) -> Token:
     token = Token("ns_mark", "", 0)
     token.meta = {"mark": number}
     return token
-
-
-def _internal_href(href: str) -> tuple[str, str] | None:
-    """``(path, fragment)`` of a relative link into the vault, else None."""
-    if not href or _SCHEME.match(href):
-        return None
-    path, _, fragment = href.partition("#")
-    path = unquote(path.split("?", 1)[0])
-    return path, unquote(fragment)
 
 
 class _Walker:
@@ -272,7 +218,7 @@ class _Walker:
 
     def md_link(self, child: Token, line: int, context: tuple[int, int]) -> None:
         href = str(child.attrGet("href") or "")
-        internal = _internal_href(href)
+        internal = internal_href(href)
         if internal is None:
             return
         path, fragment = internal
@@ -282,7 +228,7 @@ class _Walker:
         child.meta["ref"] = self.link("mdlink", href, target, line, context)
 
     def md_image(self, child: Token, line: int, context: tuple[int, int]) -> None:
-        internal = _internal_href(str(child.attrGet("src") or ""))
+        internal = internal_href(str(child.attrGet("src") or ""))
         if internal is None:
             return
         alt, _, size = child.content.partition("|")

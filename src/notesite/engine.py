@@ -14,24 +14,22 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .cache import Stamp, State, load_notes, load_state, model_fingerprint, save
 from .config import Config
-from .diagnostics import Diagnostic, sort_key
-from .feeds import atom, sitemap
+from .diagnostics import sort_key
 from .gitdates import commit_dates, git_head
 from .graph import LinkGraph
-from .graphview import graph_json
 from .load import Model, output_dir, parse_all
 from .markdown import MARKDOWN_VERSION
 from .model import Note
-from .outputs import attachments, extra_files, search_docs
+from .outputs import attachments, changed_extras, extra_files, search_docs
 from .paths import Url, VaultPath, output_path
-from .publish import Job, PageRef, all_refs, possible_urls, publish
+from .publish import Job, PageRef, all_refs, publish, retired
 from .resolve import resolve
+from .results import BuildResult, Clock
 from .search import SearchIndex
 from .site import Site, site_globals
 from .sources import SourceFile, discover, read_source
@@ -43,46 +41,11 @@ from .write import WriteStats, check_output_dir, remove_files, write_site
 PARSER_KEY = f"{__version__}/{MARKDOWN_VERSION}/{model_fingerprint()}"
 
 
-class NoteErrors(Exception):
-    """Changed notes have errors (``update(fail_on_errors=True)``): nothing was applied."""
-
-    def __init__(self, diagnostics: tuple[Diagnostic, ...]) -> None:
-        super().__init__("\n".join(d.format() for d in diagnostics))
-        self.diagnostics = diagnostics
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    model: Model | None
-    """The understood vault (None when nothing changed and nothing was loaded)."""
-    output: Path
-    pages: int
-    """Pages in the site."""
-    rendered: int
-    """Pages rendered this time (the others were up to date)."""
-    stats: WriteStats
-    diagnostics: tuple[Diagnostic, ...]
-    summary: dict[str, int]
-    seconds: float
-    stages: dict[str, float] = field(default_factory=dict)
-
-
 def template_search_path(root: Path, config: Config) -> tuple[str, ...]:
     """The vault's override folder first, then the theme notesite ships."""
     override = (root / config.templates).resolve()
     paths = [str(override)] if override.is_dir() else []
     return (*paths, str(default_templates()))
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.stages: dict[str, float] = {}
-        self.started = self.last = time.perf_counter()
-
-    def __call__(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.stages[stage] = self.stages.get(stage, 0.0) + now - self.last
-        self.last = now
 
 
 class Engine:
@@ -121,7 +84,7 @@ class Engine:
         self, clean: bool = False, progress: Callable[[str, int, int], None] | None = None
     ) -> BuildResult:
         """Bring the output up to date with the vault: cold, warm, or nothing to do."""
-        clock = _Clock()
+        clock = Clock()
         if not clean and not self.notes:
             self.state = load_state(self.root, self.output, self.key)
         changed, removed = self.scan()  # load: which files differ from the last build
@@ -251,27 +214,15 @@ class Engine:
         )
         report = (lambda done, total: progress("render", done, total)) if progress else None
         outcomes = publish(job, refs, self.jobs, report)
-        fresh = {o.url: o.digest for o in outcomes}
-        made: dict[PageRef, set[str]] = {ref: set() for ref in refs}
         for o in outcomes:
             state.manifest[o.file] = o.file_digest
-            made[refs[o.ref]].add(o.url)
-        # pages that no longer exist: a whole-site pass knows them all; a partial one
-        # compares what each re-emitted ref made with what it made last time
-        if complete:
-            gone = set(state.digests) - set(fresh)
-            self.urls_changed = bool(gone) or set(fresh) != set(state.digests)
-        else:
-            # the previous site's graph was updated in place, but its views and URLs
-            # were not: what a ref could make then, and was built, is what it made
-            before = previous or site
-            gone = {u for ref in made for u in possible_urls(before, ref) if u in state.digests}
-            gone -= set(fresh)  # a URL can pass from one ref to another (a card slug)
-            self.urls_changed = bool(gone) or any(u not in state.digests for u in fresh)
+        gone, self.urls_changed = retired(
+            site, refs, outcomes, state.digests, complete, previous or site
+        )
         removed = self._remove([str(output_path(Url(u))) for u in gone])
         for url in gone:
             del state.digests[url]
-        state.digests.update(fresh)
+        state.digests.update((o.url, o.digest) for o in outcomes)
         rendered = sum(o.rendered for o in outcomes)
         written = sum(o.written for o in outcomes)
         return rendered, WriteStats(written, len(outcomes) - written, removed)
@@ -295,31 +246,14 @@ class Engine:
             return write_site(
                 self.output, files, attachments(site), self.state.manifest, keep, clean
             )
-        docs = search_docs(site, sorted(touched))
-        if not all(d.key in self.search.ids for d in docs) or len(
-            self.search.docs
-        ) != self._search_size(site):
+        pages = sorted(self.state.digests) if self.urls_changed else None
+        changed, gone = changed_extras(site, self.search, touched, graph, pages)
+        if changed is None:
             return self.write_extras(site, clean)  # documents came or went: a full index
-        names: set[str] = set()
-        for doc in docs:
-            names |= self.search.replace(doc)
-        search_files = self.search.files(names)
-        files = {f"static/search/{name}": data for name, data in search_files.items()}
-        gone = [f"static/search/{n}" for n in names - set(search_files)]
-        files["feed.xml"] = atom(site)
-        if graph:
-            files["static/graph.json"] = graph_json(site)
-        if self.urls_changed:
-            pages = [u for u in sorted(self.state.digests) if not u.endswith("404.html")]
-            files["sitemap.xml"] = sitemap(site, pages)
         stats = write_site(
-            self.output, files, attachments(site, touched), self.state.manifest, None, clean
+            self.output, changed, attachments(site, touched), self.state.manifest, None, clean
         )
         return WriteStats(stats.written, stats.unchanged, self._remove(gone))
-
-    def _search_size(self, site: Site) -> int:
-        notes = site.model.vault.notes
-        return sum(1 + len(notes[p].cards) for p in site.published)
 
     def save(self) -> None:
         save(
@@ -350,7 +284,7 @@ class Engine:
         return all(os.path.exists(self.output / rel) for rel in manifest)
 
     def _result(
-        self, clock: _Clock, rendered: int, stats: WriteStats, save: bool = True
+        self, clock: Clock, rendered: int, stats: WriteStats, save: bool = True
     ) -> BuildResult:
         site = self.site
         if site is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .graph import LINK_KINDS
+from .edges import LINK_KINDS
 from .site import Site
 from .views import missing_anchor
 

@@ -14,12 +14,13 @@ from collections.abc import Iterable
 
 from .cache import Stamp, load_notes
 from .diagnostics import Severity
-from .engine import PARSER_KEY, BuildResult, Engine, NoteErrors, _Clock, template_search_path
+from .engine import PARSER_KEY, Engine, template_search_path
 from .incremental import patch, structural
 from .load import parse_all
 from .outputs import search_docs
 from .paths import VaultPath
 from .publish import all_refs
+from .results import BuildResult, Clock, NoteErrors
 from .search import SearchIndex
 from .site import Site, site_globals
 from .sources import SourceFile, discover, excluded_path, read_source
@@ -37,7 +38,7 @@ class LiveEngine(Engine):
         when the change leaves every note's identity alone, else a full pass that
         still renders only the pages whose inputs changed."""
         old = self.understood()
-        clock = _Clock()
+        clock = Clock()
         wanted = {VaultPath(p) for p in paths}
         notes = {p for p in wanted if p.lower().endswith(".md")}
         assets_changed = bool(wanted - notes)
@@ -123,7 +124,7 @@ class LiveEngine(Engine):
             stats.unchanged + extra.unchanged,
             stats.removed + extra.removed,
         )
-        return self._result(_Clock(), rendered, stats, save=False)
+        return self._result(Clock(), rendered, stats, save=False)
 
     def reload_templates(self) -> BuildResult:
         """Templates or theme files changed: re-render every page, parse nothing."""
@@ -141,7 +142,7 @@ class LiveEngine(Engine):
             stats.unchanged + extra.unchanged,
             stats.removed + extra.removed,
         )
-        return self._result(_Clock(), rendered, stats, save=False)
+        return self._result(Clock(), rendered, stats, save=False)
 
     def understood(self) -> Site:
         """The understood vault, loading it from the cache if a build skipped that."""

@@ -87,3 +87,35 @@ def attachments(site: Site, paths: Iterable[VaultPath] | None = None) -> dict[st
             if link.css == "file" and link.url is not None:
                 wanted.add(link.url)
     return {url: site.model.root / url.removeprefix("files/") for url in sorted(wanted)}
+
+
+def changed_extras(
+    site: Site,
+    search: SearchIndex,
+    touched: set[VaultPath],
+    graph: bool,
+    pages: list[str] | None,
+) -> tuple[dict[str, bytes] | None, list[str]]:
+    """The search shards, feed, graph data and sitemap after ``touched`` notes
+    changed in place, and the shards that are gone; ``None`` when documents came or
+    went (a full index is needed).  ``search`` is updated in place.
+
+    ``graph``: the graph data may have changed; ``pages``: every page URL, when the
+    set of URLs changed (the sitemap lists them).
+    """
+    docs = search_docs(site, sorted(touched))
+    notes = site.model.vault.notes
+    size = sum(1 + len(notes[p].cards) for p in site.published)
+    if not all(d.key in search.ids for d in docs) or len(search.docs) != size:
+        return None, []
+    names: set[str] = set()
+    for doc in docs:
+        names |= search.replace(doc)
+    shards = search.files(names)
+    files = {f"static/search/{name}": data for name, data in shards.items()}
+    files["feed.xml"] = atom(site)
+    if graph:
+        files["static/graph.json"] = graph_json(site)
+    if pages is not None:
+        files["sitemap.xml"] = sitemap(site, [u for u in pages if not u.endswith("404.html")])
+    return files, [f"static/search/{n}" for n in names - set(shards)]

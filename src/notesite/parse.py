@@ -17,8 +17,8 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from .cards import paper_link, split_authors
-from .collect import Facts
 from .diagnostics import Code, Diagnostic
+from .facts import Facts
 from .markdown import make_markdown, to_fragment
 from .mathml import to_mathml
 from .model import Card, Note, TagRef

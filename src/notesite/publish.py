@@ -214,3 +214,29 @@ def _collect(
 def _can_fork() -> bool:
     """Fork only a single-threaded process (a forked thread's locks stay held)."""
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def retired(
+    site: Site,
+    refs: list[PageRef],
+    outcomes: list[Outcome],
+    digests: dict[str, str],
+    complete: bool,
+    previous: Site,
+) -> tuple[set[str], bool]:
+    """Pages the last build made that this pass no longer makes, and whether the
+    site's set of URLs changed (the sitemap then follows).
+
+    ``digests``: URL -> fingerprint of every page the last build made.
+    ``complete``: ``refs`` is the whole site, so every page not made is gone; else a
+    partial pass compares what each re-emitted ref made with what it could make
+    before (``previous``: the site before the update, whose views and URLs were
+    not updated in place).
+    """
+    fresh = {o.url for o in outcomes}
+    if complete:
+        gone = set(digests) - fresh
+        return gone, bool(gone) or fresh != set(digests)
+    gone = {u for ref in set(refs) for u in possible_urls(previous, ref) if u in digests}
+    gone -= fresh  # a URL can pass from one ref to another (a card slug)
+    return gone, bool(gone) or any(u not in digests for u in fresh)

@@ -1,0 +1,48 @@
+"""What a build reports: its result, its stage clock, and refused changes."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+from .load import Model
+from .write import WriteStats
+
+
+class NoteErrors(Exception):
+    """Changed notes have errors (``update(fail_on_errors=True)``): nothing was applied."""
+
+    def __init__(self, diagnostics: tuple[Diagnostic, ...]) -> None:
+        super().__init__("\n".join(d.format() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    model: Model | None
+    """The understood vault (None when nothing changed and nothing was loaded)."""
+    output: Path
+    pages: int
+    """Pages in the site."""
+    rendered: int
+    """Pages rendered this time (the others were up to date)."""
+    stats: WriteStats
+    diagnostics: tuple[Diagnostic, ...]
+    summary: dict[str, int]
+    seconds: float
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+class Clock:
+    """Wall time per pipeline stage (a stage entered twice adds up)."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+        self.started = self.last = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.stages[stage] = self.stages.get(stage, 0.0) + now - self.last
+        self.last = now
