@@ -232,3 +232,36 @@ def test_card_added_and_removed(ws: Workspace) -> None:
 def test_duplicate_card_title_shifts_another_cards_page(ws: Workspace) -> None:
     ws.edit(DPO, lambda t: t + "\n## Chinchilla\nTags: #dup\n")
     ws.update(DPO)
+
+
+def test_card_title_change_updates_same_author_panels(ws: Workspace) -> None:
+    # Long Ouyang and Jeff Wu also wrote a card in another note, whose page lists
+    # this card under "Same authors"
+    note = "papers/alignment/InstructGPT.md"
+    ws.edit(
+        note,
+        lambda t: t.replace(
+            "## Training language models to follow instructions with human feedback ^",
+            "## InstructGPT: following instructions with human feedback ^",
+            1,
+        ),
+    )
+    ws.update(note)
+    other = (ws.out / "papers/learning-to-summarize-from-human-feedback/index.html").read_text()
+    assert "InstructGPT: following instructions with human feedback" in other
+
+
+def test_card_title_change_reaches_unlinked_coauthor_cards(ws: Workspace) -> None:
+    (ws.vault / "inbox").mkdir(exist_ok=True)
+    (ws.vault / "inbox/Alpha.md").write_text(
+        "# Alpha\n\n## Alpha paper ^alpha\nAuthors: Jane Roe, John Poe\n\nText.\n",
+        encoding="utf-8",
+    )
+    (ws.vault / "inbox/Beta.md").write_text(
+        "# Beta\n\n## Beta paper\nAuthors: Jane Roe\n\nMore text.\n", encoding="utf-8"
+    )
+    ws.update("inbox/Alpha.md", "inbox/Beta.md")
+    ws.edit("inbox/Alpha.md", lambda t: t.replace("## Alpha paper", "## Alpha paper, revised"))
+    ws.update("inbox/Alpha.md")
+    beta = (ws.out / "papers/beta-paper/index.html").read_text()
+    assert "Alpha paper, revised" in beta

@@ -106,6 +106,21 @@ def test_card_sections_and_pages(sample_site: Path) -> None:
     assert chinchilla.css_first("h2").text().startswith("Chinchilla")
 
 
+def test_card_pages_list_other_cards_by_the_same_authors(sample_site: Path) -> None:
+    summarize = page(sample_site, "papers/learning-to-summarize-from-human-feedback")
+    panel = summarize.css_first("#same-authors")
+    assert panel is not None
+    titles = [a.text() for a in panel.css("a")]
+    # Long Ouyang and Jeff Wu are on both; Nisan Stiennon's other card shares one author
+    assert titles[0] == "Training language models to follow instructions with human feedback"
+    assert "Fine-Tuning Language Models from Human Preferences" in titles
+    assert "Learning to Summarize from Human Feedback" not in titles  # not itself
+    here = sample_site / "papers/learning-to-summarize-from-human-feedback"
+    for a in panel.css("a"):
+        href = a.attributes["href"] or ""
+        assert (here / href).resolve().joinpath("index.html").is_file(), href
+
+
 def test_tags_nest_and_include_children(sample_site: Path) -> None:
     parent = page(sample_site, "tags/alignment")
     child_links = [a.attributes["href"] for a in parent.css("section ul.tag-cloud a.tag")]

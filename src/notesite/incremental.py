@@ -25,12 +25,13 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from .diagnostics import Diagnostic, sort_key
+from .graph import LinkGraph
 from .load import Model
 from .model import Note
 from .paths import VaultPath, name_key
 from .publish import PageRef
 from .resolve import Resolution, Target, resolve_note
-from .site import Site
+from .site import PROLIFIC, Site
 from .tags import tag_identity
 from .vault import Vault, duplicate_cards, name_tables
 from .views import ViewBuilder, Views, author_urls, embed_cycles
@@ -259,6 +260,7 @@ def _pages(
                 authors |= {name_key(a) for c in cards for a in c[1]}  # type: ignore[index]
                 tags |= {a for c in cards for t in c[3] for a in _ancestors(tag_identity(t))}  # type: ignore[index]
             singles |= {"papers", "home", "tags", "authors"}
+            notes |= _coauthor_notes(graph, old.cards, new.cards)
         if old.title != new.title or len(old.cards) != len(new.cards):
             singles |= {"notes", "missing"}
         if old.date != new.date or old.links != new.links:
@@ -273,6 +275,23 @@ def _pages(
     refs += [("tag", t) for t in sorted(tags)]
     refs += [("author", a) for a in sorted(authors)]
     return refs
+
+
+def _coauthor_notes(
+    graph: LinkGraph, old: tuple[object, ...], new: tuple[object, ...]
+) -> set[VaultPath]:
+    """Notes whose card pages list these cards under "same authors".
+
+    The count test allows for the change itself: an author this edit took past
+    ``PROLIFIC`` was listed on the others' pages until now."""
+    limit = PROLIFIC + max(len(old), len(new))
+    keys = {name_key(a) for cards in (old, new) for c in cards for a in c[1]}  # type: ignore[index]
+    found: set[VaultPath] = set()
+    for key in keys:
+        info = graph.authors.get(key)
+        if info is not None and len(info.cards) <= limit:
+            found |= {p for p, _ in info.cards}
+    return found
 
 
 def _embedders(graph: object, path: VaultPath) -> set[VaultPath]:

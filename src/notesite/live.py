@@ -76,7 +76,7 @@ class LiveEngine(Engine):
             graph = any(
                 old_targets[p] != site.model.resolution.targets[p]
                 or old_notes[p].title != self.notes[p].title
-                or len(old_notes[p].cards) != len(self.notes[p].cards)
+                or [c.title for c in old_notes[p].cards] != [c.title for c in self.notes[p].cards]
                 for p in touched
             )
             # the search shards, graph data and feed wait for ``finish``: the pages

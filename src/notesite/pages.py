@@ -160,6 +160,7 @@ def note_pages(site: Site, path: VaultPath, full: bool = True) -> tuple[Page, ..
         card_body = Body(
             note.fragment, view, body.embedded, ((start, end, None),), note.content_hash
         )
+        info = info._replace(same_authors=site.same_authors(path, k))
         card_context = {"page_title": card.title, "section": "papers", "card": info}
         pages.append(Page(info.url, "card.html", card_context, card_body))
     return tuple(pages)

@@ -20,6 +20,11 @@ from .tags import tag_identity
 from .views import Views
 
 BACKLINKS_SHOWN = 60
+SAME_AUTHORS_SHOWN = 8
+PROLIFIC = 50
+"""An author on more cards than this says little about any one of them: their other
+cards are not listed as "same authors" (and an edit of one card never has to
+re-render hundreds of others)."""
 
 
 class Item(NamedTuple):
@@ -161,6 +166,30 @@ class Site:
             from_frontmatter=card.from_frontmatter,
             backlinks=backlinks,
             backlinks_total=total,
+        )
+
+    def same_authors(self, path: VaultPath, k: int) -> tuple[Item, ...]:
+        """Other published cards by this card's authors: most shared authors first."""
+        card = self.model.vault.notes[path].cards[k]
+        authors = self.model.graph.authors
+        shared: dict[tuple[VaultPath, int], int] = {}
+        for key in {name_key(a) for a in card.authors}:
+            info = authors.get(key)
+            if info is None or len(info.cards) > PROLIFIC:
+                continue
+            for other in info.cards:
+                if other != (path, k) and other[0] in self.published:
+                    shared[other] = shared.get(other, 0) + 1
+        notes = self.model.vault.notes
+        best = sorted(shared, key=lambda o: (-shared[o], notes[o[0]].cards[o[1]].title, o))
+        return tuple(
+            Item(
+                notes[p].cards[j].title,
+                self.model.vault.card_urls[(p, j)],
+                "",
+                notes[p].title,
+            )
+            for p, j in best[:SAME_AUTHORS_SHOWN]
         )
 
 
