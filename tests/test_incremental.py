@@ -53,12 +53,16 @@ class Workspace:
     def update(self, *paths: str) -> BuildResult:
         result = self.engine.update(paths)
         self.engine.finish()
+        self.check(result)
+        return result
+
+    def check(self, result: BuildResult) -> None:
+        """The output is exactly what a cold build of the vault as it is now makes."""
         shutil.rmtree(self.cold, ignore_errors=True)
         cold = Engine(self.vault, load_config(self.vault).replace(output=str(self.cold)), jobs=1)
         cold.build(clean=True)
         assert_same_site(self.out, self.cold)
         assert result.diagnostics == cold.state.diagnostics
-        return result
 
 
 @pytest.fixture
@@ -85,8 +89,19 @@ def test_body_edit_touches_few_pages(ws: Workspace) -> None:
 
 
 def test_title_change_of_a_hub(ws: Workspace) -> None:
-    ws.edit(OVERVIEW, lambda t: t.replace("# Alignment overview", "# Alignment: an overview", 1))
+    before = dict(ws.engine.state.digests)
+    ws.edit(
+        OVERVIEW,
+        lambda t: t.replace("title: Alignment overview", "title: Alignment, an overview", 1),
+    )
     ws.update(OVERVIEW)
+    changed = rendered_urls(ws, before)
+    graph = ws.engine.understood().model.graph
+    neighbours = {b.source for b in graph.backlinks(OVERVIEW)} | set(graph.outgoing(OVERVIEW))
+    urls = ws.engine.understood().model.vault.urls
+    # every note linking to it shows its title in Links, every note it links to in Backlinks
+    assert {urls[p] for p in neighbours} <= changed
+    assert len(neighbours) >= 5
 
 
 def test_frontmatter_title_change(ws: Workspace) -> None:

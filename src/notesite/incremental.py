@@ -150,7 +150,11 @@ def patch(
         for (p, k), url in vault.card_urls.items()
         if site.model.vault.card_urls.get((p, k)) != url
     }
-    refs = _pages(new_site, changed, before, after, old_out, sources | embedders | shifted)
+    # a note re-resolved to the same view shows the changed note in its panels only:
+    # its body and its card pages are what they were
+    same = {p for p in sources - changed if site.views.notes.get(p) == views.notes.get(p)}
+    extra = (sources - same) | embedders | shifted
+    refs = _pages(new_site, changed, before, after, old_out, extra, same - extra)
     for path in sorted(shifted - changed):
         cards = new_site.model.vault.notes[path].cards
         refs += [("tag", a) for c in cards for t in c.tags for a in _ancestors(tag_identity(t))]
@@ -236,10 +240,11 @@ def _pages(
     after: dict[VaultPath, Face],
     old_out: dict[VaultPath, set[VaultPath]],
     extra: set[VaultPath],
+    panels_only: set[VaultPath],
 ) -> list[PageRef]:
     graph = site.model.graph
     notes: set[VaultPath] = set(changed) | extra
-    panels: set[VaultPath] = set()
+    panels: set[VaultPath] = set(panels_only)
     """Notes whose own page only may change (it lists a changed note's title)."""
     tags: set[str] = set()
     authors: set[str] = set()
