@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from notesite.diagnostics import Code, Severity
 from notesite.load import Model
+from notesite.sources import discover
 
 GOOD = {"good.md": "# Good\n[[bad-yaml]] [[invalid-utf8]] [[empty]]\n"}
 
@@ -90,3 +92,20 @@ def test_every_problem_at_once_leaves_the_rest_loaded(vault: Callable[..., Model
     )
     assert set(model.vault.notes) == {"good.md", "bad-yaml.md", "invalid-utf8.md", "empty.md"}
     assert [t.kind for t in model.resolution.targets["good.md"]] == ["note"] * 3  # type: ignore[index]
+
+
+def test_discovery_skips_the_output_folder_inside_the_vault(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    (vault / "_site/notes/a").mkdir(parents=True)
+    (vault / "_site/notes/a/index.html").write_text("<p>built</p>", encoding="utf-8")
+    (vault / "_site/stray.md").write_text("# not a note", encoding="utf-8")
+    (vault / "img").mkdir()
+    (vault / "img/x.png").write_bytes(b"\x89PNG")
+    (vault / "a.md").write_text("# A\n", encoding="utf-8")
+    found = discover(vault, skip=(vault / "_site",))
+    assert found.notes == ("a.md",) and found.assets == ("img/x.png",)
+    link = tmp_path / "link"  # the vault reached through a symlink: the same folder
+    link.symlink_to(vault)
+    found = discover(link, skip=(vault / "_site",))
+    assert found.notes == ("a.md",) and found.assets == ("img/x.png",)
+    assert discover(vault).notes == ("_site/stray.md", "a.md")  # nothing skipped

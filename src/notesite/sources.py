@@ -77,6 +77,9 @@ def discover(vault: Path, exclude: tuple[str, ...] = (), skip: tuple[Path, ...] 
     notes: list[VaultPath] = []
     assets: list[VaultPath] = []
     skipped = {os.path.realpath(p) for p in skip}
+    # realpath costs a syscall per path component: only folders whose inode is that
+    # of a skipped folder (or that are symlinks) need it
+    inodes = {os.stat(p).st_ino for p in skipped if os.path.isdir(p)}
     stack = [""]
     while stack:
         rel = stack.pop()
@@ -92,7 +95,8 @@ def discover(vault: Path, exclude: tuple[str, ...] = (), skip: tuple[Path, ...] 
             if exclude and excluded(path, exclude):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                if os.path.realpath(entry.path) not in skipped:
+                suspect = entry.inode() in inodes or entry.is_symlink()
+                if not (suspect and os.path.realpath(entry.path) in skipped):
                     stack.append(path)
             elif entry.is_file():
                 is_note = entry.name.lower().endswith(NOTE_SUFFIX)

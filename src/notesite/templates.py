@@ -69,6 +69,7 @@ def environment(search_path: tuple[str, ...]) -> jinja2.Environment:
         trim_blocks=False,
         lstrip_blocks=False,
         keep_trailing_newline=True,
+        auto_reload=False,  # serve makes a new environment when a template changes
     )
     env.globals["static"] = static_url
     return env
