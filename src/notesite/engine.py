@@ -115,11 +115,7 @@ class Engine:
         extra = self.write_extras(site, clean)
         clock("write")
         self.save()
-        stats = WriteStats(
-            stats.written + extra.written,
-            stats.unchanged + extra.unchanged,
-            stats.removed + extra.removed,
-        )
+        stats += extra
         return self._result(clock, rendered, stats)
 
     def scan(self) -> tuple[list[SourceFile], set[VaultPath]]:

@@ -85,11 +85,7 @@ class LiveEngine(Engine):
             self.pending = (pending[0] | touched, pending[1] or graph)
             extra = WriteStats(0, 0, 0)
         clock("write")
-        stats = WriteStats(
-            stats.written + extra.written,
-            stats.unchanged + extra.unchanged,
-            stats.removed + extra.removed,
-        )
+        stats += extra
         return self._result(clock, rendered, stats, save=False)
 
     def finish(self) -> WriteStats:
@@ -116,15 +112,7 @@ class LiveEngine(Engine):
         """Compare every file with the last build (after a folder moved, say)."""
         changed, removed = self.scan()
         self.parse(changed, removed)
-        site = self.understand()
-        rendered, stats = self.render_and_write(site, all_refs(site), False)
-        extra = self.write_extras(site)
-        stats = WriteStats(
-            stats.written + extra.written,
-            stats.unchanged + extra.unchanged,
-            stats.removed + extra.removed,
-        )
-        return self._result(Clock(), rendered, stats, save=False)
+        return self._everything(self.understand())
 
     def reload_templates(self) -> BuildResult:
         """Templates or theme files changed: re-render every page, parse nothing."""
@@ -132,16 +120,13 @@ class LiveEngine(Engine):
         self.search_path = template_search_path(self.root, self.config)
         self.globals = site_globals(self.config, extra_css(self.search_path))
         self.key = self._global_key()
-        site = self.understood()
-        site = dataclasses.replace(site, globals=self.globals)
-        self.site = site
+        self.site = dataclasses.replace(self.understood(), globals=self.globals)
+        return self._everything(self.site)
+
+    def _everything(self, site: Site) -> BuildResult:
+        """Every page and extra file checked (only those whose inputs changed rendered)."""
         rendered, stats = self.render_and_write(site, all_refs(site), False)
-        extra = self.write_extras(site)
-        stats = WriteStats(
-            stats.written + extra.written,
-            stats.unchanged + extra.unchanged,
-            stats.removed + extra.removed,
-        )
+        stats += self.write_extras(site)
         return self._result(Clock(), rendered, stats, save=False)
 
     def understood(self) -> Site:

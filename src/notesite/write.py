@@ -39,6 +39,13 @@ class WriteStats:
     unchanged: int
     removed: int
 
+    def __add__(self, other: WriteStats) -> WriteStats:
+        return WriteStats(
+            self.written + other.written,
+            self.unchanged + other.unchanged,
+            self.removed + other.removed,
+        )
+
 
 def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
