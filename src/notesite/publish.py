@@ -160,6 +160,11 @@ def _run(refs: list[tuple[int, PageRef]]) -> list[Outcome]:
             rel, data = render_page(page, job.search_path, job.globals)
             file_digest, written = write_output(job.output, rel, data, recorded, job.clean)
             out.append(Outcome(number, page.url, digest, rel, file_digest, True, written))
+    # Rendering leaves reference cycles (Jinja contexts and closures) and the
+    # collector is paused in batch stages: without this, a worker grows by the size
+    # of every page it rendered.  Only young objects are scanned (the inherited site
+    # is frozen, see publish), so it costs little.
+    gc.collect(1)
     return out
 
 
