@@ -280,3 +280,21 @@ def test_card_title_change_reaches_unlinked_coauthor_cards(ws: Workspace) -> Non
     ws.update("inbox/Alpha.md")
     beta = (ws.out / "papers/beta-paper/index.html").read_text()
     assert "Alpha paper, revised" in beta
+
+
+def test_a_shifted_card_url_reaches_coauthor_cards(ws: Workspace) -> None:
+    (ws.vault / "inbox").mkdir(exist_ok=True)
+    (ws.vault / "inbox/Alpha.md").write_text(
+        "# Alpha\n\n## Alpha paper\nAuthors: Jane Roe\n\nText.\n", encoding="utf-8"
+    )
+    (ws.vault / "inbox/Beta.md").write_text(
+        "# Beta\n\n## Beta paper\nAuthors: Jane Roe\n\nMore text.\n", encoding="utf-8"
+    )
+    (ws.vault / "inbox/Aardvark.md").write_text("# Aardvark\n\nNothing yet.\n", encoding="utf-8")
+    ws.update("inbox/Alpha.md", "inbox/Beta.md", "inbox/Aardvark.md")
+    before = (ws.out / "papers/beta-paper/index.html").read_text(encoding="utf-8")
+    # a card earlier in path order takes the slug: Alpha's card page moves
+    ws.edit("inbox/Aardvark.md", lambda t: t + "\n## Alpha paper\nTags: #dup\n")
+    ws.update("inbox/Aardvark.md")
+    after = (ws.out / "papers/beta-paper/index.html").read_text(encoding="utf-8")
+    assert before != after  # the same-authors link follows the moved page

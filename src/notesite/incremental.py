@@ -154,6 +154,9 @@ def patch(
     # its body and its card pages are what they were
     same = {p for p in sources - changed if site.views.notes.get(p) == views.notes.get(p)}
     extra = (sources - same) | embedders | shifted
+    # a moved card page is linked from its co-authors' card pages too
+    moved_authors = [a for p in shifted for c in vault.notes[p].cards for a in c.authors]
+    extra |= coauthor_notes(graph, moved_authors, 0)
     refs = _pages(new_site, changed, before, after, old_out, extra, same - extra)
     for path in sorted(shifted - changed):
         cards = new_site.model.vault.notes[path].cards
@@ -265,7 +268,8 @@ def _pages(
                 authors |= {name_key(a) for c in cards for a in c[1]}  # type: ignore[index]
                 tags |= {a for c in cards for t in c[3] for a in _ancestors(tag_identity(t))}  # type: ignore[index]
             singles |= {"papers", "home", "tags", "authors"}
-            notes |= _coauthor_notes(graph, old.cards, new.cards)
+            writers = [a for cards in (old.cards, new.cards) for c in cards for a in c[1]]  # type: ignore[index]
+            notes |= coauthor_notes(graph, writers, max(len(old.cards), len(new.cards)))
         if old.title != new.title or len(old.cards) != len(new.cards):
             singles |= {"notes", "missing"}
         if old.date != new.date or old.links != new.links:
@@ -282,19 +286,15 @@ def _pages(
     return refs
 
 
-def _coauthor_notes(
-    graph: LinkGraph, old: tuple[object, ...], new: tuple[object, ...]
-) -> set[VaultPath]:
-    """Notes whose card pages list these cards under "same authors".
+def coauthor_notes(graph: LinkGraph, authors: Iterable[str], slack: int) -> set[VaultPath]:
+    """Notes whose card pages list cards by these authors under "same authors".
 
-    The count test allows for the change itself: an author this edit took past
-    ``PROLIFIC`` was listed on the others' pages until now."""
-    limit = PROLIFIC + max(len(old), len(new))
-    keys = {name_key(a) for cards in (old, new) for c in cards for a in c[1]}  # type: ignore[index]
+    ``slack``: cards the change may have added to or taken from an author, so that an
+    author it took past ``PROLIFIC`` still reaches the pages that listed them."""
     found: set[VaultPath] = set()
-    for key in keys:
+    for key in {name_key(a) for a in authors}:
         info = graph.authors.get(key)
-        if info is not None and len(info.cards) <= limit:
+        if info is not None and len(info.cards) <= PROLIFIC + slack:
             found |= {p for p, _ in info.cards}
     return found
 
