@@ -3,6 +3,7 @@
 
     python3 dev.py preview   # set up, build the sample vault in notes/ and serve it
     python3 dev.py test      # set up (Chromium included) and run the whole test suite
+    python3 dev.py bench     # set up and run the benchmark (arguments go to benchmarks/run.py)
 
 Set-up is idempotent: a virtual environment in ``.venv`` is created once and
 re-installed only when ``pyproject.toml`` changes.
@@ -71,8 +72,13 @@ def test() -> None:
     run(BIN / "python", "-m", "pytest", "-n", "2", "--durations=10", *sys.argv[2:])
 
 
+def bench() -> None:
+    ensure_venv()
+    run(BIN / "python", ROOT / "benchmarks" / "run.py", *sys.argv[2:])
+
+
 def main() -> None:
-    commands = {"preview": preview, "test": test}
+    commands = {"preview": preview, "test": test, "bench": bench}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(f"usage: python3 dev.py {{{'|'.join(commands)}}}")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -205,13 +206,22 @@ def test_editor_noise_is_ignored(name: str) -> None:
     assert is_noise(name)
 
 
-def test_atomic_saves_bursts_and_checkouts_are_one_batch(tmp_path: Path) -> None:
-    root = write_vault(tmp_path / "vault", {"note.md": "x", "other.md": "y"})
+@contextlib.contextmanager
+def watching(root: Path, debounce: float) -> Iterator[list[Batch]]:
+    """The batches a running watcher delivers, once it has settled."""
     batches: list[Batch] = []
-    watcher = Watcher(root, batches.append, debounce=0.15)
+    watcher = Watcher(root, batches.append, debounce=debounce)
     watcher.start()
     try:
         time.sleep(0.2)
+        yield batches
+    finally:
+        watcher.stop()
+
+
+def test_atomic_saves_bursts_and_checkouts_are_one_batch(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "vault", {"note.md": "x", "other.md": "y"})
+    with watching(root, debounce=0.15) as batches:
         # an editor's atomic save: swap file, temp file, rename over the note, backup
         (root / ".note.md.swp").write_text("swap")
         (root / "note.md.tmp").write_text("new text")
@@ -229,8 +239,6 @@ def test_atomic_saves_bursts_and_checkouts_are_one_batch(tmp_path: Path) -> None
         wait_for(lambda: len(batches) >= 2)
         time.sleep(0.4)
         assert len(batches) == 2 and len(batches[1].paths) == 200
-    finally:
-        watcher.stop()
 
 
 def test_config_change_rebuilds_everything(server: LiveServer) -> None:
@@ -259,14 +267,8 @@ def test_folder_move(server: LiveServer) -> None:
 
 def test_editing_a_note_in_a_folder_is_not_a_folder_change(tmp_path: Path) -> None:
     root = write_vault(tmp_path / "vault", {"sub/note.md": "x"})
-    batches: list[Batch] = []
-    watcher = Watcher(root, batches.append, debounce=0.1)
-    watcher.start()
-    try:
-        time.sleep(0.2)
+    with watching(root, debounce=0.1) as batches:
         (root / "sub/note.md").write_text("edited")
         wait_for(lambda: len(batches) >= 1)
         time.sleep(0.3)
         assert [b.paths for b in batches] == [{"sub/note.md"}]
-    finally:
-        watcher.stop()
