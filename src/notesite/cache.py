@@ -41,6 +41,8 @@ class State:
     """Page URL -> digest of the page's inputs."""
     manifest: dict[str, str] = field(default_factory=dict)
     """Output file -> digest of its bytes (or its source's stamp, for copies)."""
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Note page URL -> where its side panels are in its bytes."""
     diagnostics: tuple[Diagnostic, ...] = ()
     summary: dict[str, int] = field(default_factory=dict)
     """Counts reported after a build (notes, cards, links, dangling)."""

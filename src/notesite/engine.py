@@ -207,6 +207,7 @@ class Engine:
             state.digests,
             state.manifest,
             clean,
+            state.spans,
         )
         report = (lambda done, total: progress("render", done, total)) if progress else None
         outcomes = publish(job, refs, self.jobs, report)
@@ -218,7 +219,13 @@ class Engine:
         removed = self._remove([str(output_path(Url(u))) for u in gone])
         for url in gone:
             del state.digests[url]
-        state.digests.update((o.url, o.digest) for o in outcomes)
+            state.spans.pop(url, None)
+        for o in outcomes:
+            state.digests[o.url] = o.digest
+            if o.span is None:
+                state.spans.pop(o.url, None)
+            else:
+                state.spans[o.url] = o.span
         rendered = sum(o.rendered for o in outcomes)
         written = sum(o.written for o in outcomes)
         return rendered, WriteStats(written, len(outcomes) - written, removed)

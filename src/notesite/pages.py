@@ -96,6 +96,25 @@ def folder_anchor(folder: str) -> str:
     return "folder-" + (folder.replace("/", "--").replace(" ", "-").lower() or "root")
 
 
+def note_panels(site: Site, path: VaultPath) -> dict[str, Any]:
+    """What the note page's side panels show: its neighbours' titles and contexts."""
+    graph = site.model.graph
+    published = site.published
+    backlinks, total = site.backlinks(graph.backlinks(path))
+    return {
+        "path": path,
+        "backlinks": backlinks,
+        "backlinks_total": total,
+        "backlinks_url": backlinks_url(site.note_url(path)),
+        "outgoing": tuple(
+            Item(site.title(p), site.note_url(p)) for p in graph.outgoing(path) if p in published
+        ),
+        "related": tuple(
+            Item(site.title(p), site.note_url(p)) for p in graph.related(path) if p in published
+        ),
+    }
+
+
 def note_pages(site: Site, path: VaultPath, full: bool = True) -> tuple[Page, ...]:
     """The note page and its card pages (sharing one ``Body``, pickled once).
 
@@ -112,8 +131,6 @@ def note_pages(site: Site, path: VaultPath, full: bool = True) -> tuple[Page, ..
     fm_card = next(
         (c for c, card in zip(cards, note.cards, strict=True) if card.from_frontmatter), None
     )
-    published = site.published
-    backlinks, total = site.backlinks(graph.backlinks(path))
     context = {
         "page_title": note.title,
         "section": "notes",
@@ -128,23 +145,14 @@ def note_pages(site: Site, path: VaultPath, full: bool = True) -> tuple[Page, ..
             "toc": _toc(note, model.config.toc_min_headings),
             "cards": cards,
             "fm_card": fm_card,
-            "backlinks": backlinks,
-            "backlinks_total": total,
-            "backlinks_url": backlinks_url(site.note_url(path)),
-            "outgoing": tuple(
-                Item(site.title(p), site.note_url(p))
-                for p in graph.outgoing(path)
-                if p in published
-            ),
-            "related": tuple(
-                Item(site.title(p), site.note_url(p)) for p in graph.related(path) if p in published
-            ),
         },
     }
-    pages = [Page(site.note_url(path), "note.html", context, body)]
+    panels = note_panels(site, path)
+    pages = [Page(site.note_url(path), "note.html", context, body, panels=panels)]
     if not full:
         return tuple(pages)
-    if total > len(backlinks):
+    if panels["backlinks_total"] > len(panels["backlinks"]):
+        published = site.published
         everyone = sorted({b.source for b in graph.backlinks(path) if b.source in published})
         listing = {
             "page_title": f"Notes linking to {note.title}",

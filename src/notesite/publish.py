@@ -20,12 +20,20 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .indexes import Indexes, fixed_pages
-from .pages import backlinks_url, note_pages
+from .pages import backlinks_url, note_pages, note_panels
 from .paths import VaultPath, output_path, tag_url
 from .site import Site
-from .templates import Page, page_digest, render_page
+from .templates import (
+    Page,
+    Span,
+    main_digest,
+    page_digest,
+    panels_digest,
+    render_page,
+    splice_panels,
+)
 from .workers import default_jobs
-from .write import write_output
+from .write import file_digest, write_output
 
 PageRef = tuple[str, str]
 """``("note", path)`` (a note's pages), ``("page", path)`` (its note page alone),
@@ -46,6 +54,8 @@ class Outcome(NamedTuple):
     file_digest: str
     rendered: bool
     written: bool
+    span: Span | None = None
+    """Where the note page's side panels are in its bytes (for ``splice_panels``)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,7 @@ class Job:
     digests: dict[str, str]
     manifest: dict[str, str]
     clean: bool
+    spans: dict[str, Span]
 
 
 def all_refs(site: Site) -> list[PageRef]:
@@ -135,6 +146,7 @@ def emit(site: Site, indexes: Indexes, ref: PageRef) -> tuple[Page, ...]:
 
 
 _JOB: Job | None = None
+_WORKER = False
 _INDEXES: dict[int, Indexes] = {}
 
 
@@ -149,23 +161,73 @@ def _run(refs: list[tuple[int, PageRef]]) -> list[Outcome]:
         indexes = _INDEXES[id(job.site)] = Indexes(job.site)
     out = []
     for number, ref in refs:
-        for page in emit(job.site, indexes, ref):
-            digest = page_digest(page, job.key)
-            rel = str(output_path(page.url))
-            recorded = job.manifest.get(rel)
-            fresh = job.digests.get(page.url) == digest and recorded is not None
-            if fresh and not job.clean and os.path.exists(job.output / rel):
-                out.append(Outcome(number, page.url, digest, rel, recorded or "", False, False))
+        if ref[0] == "page":  # a neighbour changed: only this page's panels can differ
+            spliced = _panels_only(job, number, VaultPath(ref[1]))
+            if spliced is not None:
+                out.append(spliced)
                 continue
-            rel, data = render_page(page, job.search_path, job.globals)
-            file_digest, written = write_output(job.output, rel, data, recorded, job.clean)
-            out.append(Outcome(number, page.url, digest, rel, file_digest, True, written))
-    # Rendering leaves reference cycles (Jinja contexts and closures) and the
-    # collector is paused in batch stages: without this, a worker grows by the size
-    # of every page it rendered.  Only young objects are scanned (the inherited site
-    # is frozen, see publish), so it costs little.
-    gc.collect(1)
+        for page in emit(job.site, indexes, ref):
+            out.append(_publish(job, number, page, page_digest(page, job.key)))
+    if _WORKER:
+        # Rendering leaves reference cycles (Jinja contexts and closures) and a
+        # worker's collector is off: without this it grows by the size of every
+        # page it rendered.  Only this chunk's objects are young (the inherited site
+        # is frozen, see publish), so it costs little.  In-process, the caller's
+        # paused collector runs when the stage ends, over everything at once.
+        gc.collect(1)
     return out
+
+
+def _publish(job: Job, number: int, page: Page, digest: str) -> Outcome:
+    """Skip, splice new panels into, or render one page."""
+    rel = str(output_path(page.url))
+    recorded = job.manifest.get(rel)
+    old = job.digests.get(page.url)
+    span = job.spans.get(page.url)
+    if recorded is not None and not job.clean and os.path.exists(job.output / rel):
+        if old == digest:
+            return Outcome(number, page.url, digest, rel, recorded, False, False, span)
+        if span is not None and old is not None and main_digest(old) == main_digest(digest):
+            spliced = _splice(job, number, page, digest, rel, recorded, span)
+            if spliced is not None:
+                return spliced
+    rel, data, span = render_page(page, job.search_path, job.globals)
+    written_digest, written = write_output(job.output, rel, data, recorded, job.clean)
+    return Outcome(number, page.url, digest, rel, written_digest, True, written, span)
+
+
+def _panels_only(job: Job, number: int, path: VaultPath) -> Outcome | None:
+    """A note page whose main part is known unchanged: new panels, if they changed,
+    spliced into its last bytes (None: render the page in full)."""
+    url = job.site.model.vault.urls.get(path)
+    old = job.digests.get(url) if url is not None else None
+    span = job.spans.get(url) if url is not None else None
+    rel = str(output_path(url)) if url is not None else ""
+    recorded = job.manifest.get(rel)
+    if url is None or old is None or span is None or recorded is None or job.clean:
+        return None
+    panels = note_panels(job.site, path)
+    digest = f"{main_digest(old)}/{panels_digest(panels, job.key)}"
+    if digest == old and os.path.exists(job.output / rel):
+        return Outcome(number, url, digest, rel, recorded, False, False, span)
+    page = Page(url, "note.html", {}, panels=panels)
+    return _splice(job, number, page, digest, rel, recorded, span)
+
+
+def _splice(
+    job: Job, number: int, page: Page, digest: str, rel: str, recorded: str, span: Span
+) -> Outcome | None:
+    """The page's last bytes with new panels; None when those bytes are not the ones
+    the last build wrote (the file was edited or is gone): render it in full then."""
+    try:
+        old = (job.output / rel).read_bytes()
+    except OSError:
+        return None
+    if file_digest(old) != recorded:
+        return None
+    data, span = splice_panels(page, job.search_path, job.globals, old, span)
+    written_digest, written = write_output(job.output, rel, data, recorded, job.clean)
+    return Outcome(number, page.url, digest, rel, written_digest, True, written, span)
 
 
 def publish(
@@ -182,12 +244,18 @@ def publish(
             return _collect(results, len(chunks), progress)
         gc.freeze()  # keep the inherited model's pages shared instead of copied by GC
         ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=gc.disable) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker) as pool:
             return _collect(pool.map(_run, chunks), len(chunks), progress)
     finally:
         _JOB = None
         _INDEXES.clear()
         gc.unfreeze()
+
+
+def _worker() -> None:
+    global _WORKER
+    _WORKER = True
+    gc.disable()
 
 
 def _schedule(refs: list[PageRef]) -> list[list[tuple[int, PageRef]]]:

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import jinja2
+from markupsafe import Markup
 
 from .model import Fragment
 from .paths import Url, VaultPath, absolute_href, output_path, relative_href, static_url
 from .render import Embedded, Filler, NoteView
-from .write import write_output
 
 
 def default_templates() -> Path:
@@ -53,6 +54,16 @@ class Page:
     body: Body | None = None
     absolute: bool = False
     """Use root-based hrefs (for ``404.html``, served at any URL)."""
+    panels: dict[str, Any] | None = None
+    """The side panels, rendered on their own by ``panels.html``: all a neighbour's
+    title or tags can change on the page, so they are fingerprinted apart and can be
+    replaced in the page's last bytes (``splice_panels``)."""
+
+
+PANELS = "panels.html"
+
+Span = tuple[int, int]
+"""Where the panels sit in a page's bytes."""
 
 
 class Segment(NamedTuple):
@@ -95,7 +106,20 @@ def page_digest(page: Page, global_key: str) -> str:
     data = pickle.dumps(
         (global_key, page.url, page.template, page.absolute, page.context, body_key), 5
     )
+    main = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if page.panels is None:
+        return main
+    return f"{main}/{panels_digest(page.panels, global_key)}"
+
+
+def panels_digest(panels: dict[str, Any], global_key: str) -> str:
+    data = pickle.dumps((global_key, panels), 5)
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def main_digest(digest: str) -> str:
+    """The part of a page digest that leaves out the side panels."""
+    return digest.partition("/")[0]
 
 
 def template_fingerprint(search_path: tuple[str, ...]) -> str:
@@ -111,11 +135,7 @@ def template_fingerprint(search_path: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-def render_page(
-    page: Page, search_path: tuple[str, ...], site: dict[str, Any]
-) -> tuple[str, bytes]:
-    """One page to ``(output path, bytes)``; pure, so it can run in any process."""
-    env = environment(search_path)
+def _href(page: Page, site: dict[str, Any]) -> Callable[..., str]:
     base_path = site["base_path"]
 
     def href(url: str, fragment: str = "") -> str:
@@ -123,6 +143,23 @@ def render_page(
             return absolute_href(base_path, Url(url), fragment)
         return relative_href(page.url, Url(url), fragment)
 
+    return href
+
+
+def _panels(
+    page: Page, env: jinja2.Environment, href: Callable[..., str], site: dict[str, Any]
+) -> str:
+    template = env.get_template(PANELS)
+    return template.render(panels=page.panels, href=href, site=site, page_url=page.url)
+
+
+def render_page(
+    page: Page, search_path: tuple[str, ...], site: dict[str, Any]
+) -> tuple[str, bytes, Span | None]:
+    """One page to ``(output path, bytes, where its panels are)``; pure, so it can run
+    in any process."""
+    env = environment(search_path)
+    href = _href(page, site)
     context = dict(page.context)
     if page.body is not None:
         body = page.body
@@ -133,30 +170,28 @@ def render_page(
         ]
         context["segments"] = segments
         context["body"] = "".join(s.html for s in segments)
+    panels = None
+    if page.panels is not None:
+        panels = _panels(page, env, href, site)
+        context["panels_html"] = Markup(panels)
     html = env.get_template(page.template).render(context, href=href, site=site, page_url=page.url)
-    return str(output_path(page.url)), html.encode("utf-8")
+    data = html.encode("utf-8")
+    span = None
+    if panels:
+        encoded = panels.encode("utf-8")
+        start = data.find(encoded)
+        # a template that shows the panels twice (or not at all) gets full renders only
+        if start >= 0 and data.find(encoded, start + 1) < 0:
+            span = (start, start + len(encoded))
+    return str(output_path(page.url)), data, span
 
 
-class RenderTask(NamedTuple):
-    """A batch of pages for one worker: it renders them and writes the files itself,
-    so no HTML travels back to the main process."""
-
-    pages: tuple[Page, ...]
-    search_path: tuple[str, ...]
-    site: dict[str, Any]
-    output: str
-    recorded: dict[str, str]
-    """Digests of the files as the last build wrote them."""
-    force: bool = False
-
-
-def render_batch(task: RenderTask) -> list[tuple[str, str, bool]]:
-    """``(output path, content digest, written)`` for each page of the batch."""
-    out = []
-    for page in task.pages:
-        rel, data = render_page(page, task.search_path, task.site)
-        digest, written = write_output(
-            Path(task.output), rel, data, task.recorded.get(rel), task.force
-        )
-        out.append((rel, digest, written))
-    return out
+def splice_panels(
+    page: Page, search_path: tuple[str, ...], site: dict[str, Any], old: bytes, span: Span
+) -> tuple[bytes, Span]:
+    """The page's last bytes with new side panels: what ``render_page`` would make
+    when nothing outside the panels changed (their digests say so)."""
+    env = environment(search_path)
+    encoded = _panels(page, env, _href(page, site), site).encode("utf-8")
+    start, end = span
+    return old[:start] + encoded + old[end:], (start, start + len(encoded))

@@ -47,7 +47,7 @@ class WriteStats:
         )
 
 
-def _digest(data: bytes) -> str:
+def file_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
@@ -66,7 +66,7 @@ def write_output(
     A new file is written in place (nothing can be reading it yet); an existing one
     is replaced atomically, so a server never sends half a page.
     """
-    digest = _digest(data)
+    digest = file_digest(data)
     target = output / rel
     if not force and _same(target, recorded, digest, data):
         return digest, False
