@@ -181,6 +181,8 @@ class Peak:
 
 def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """``(seconds, peak MiB, stdout)`` of one command run as its own process tree."""
+    # the last run's files still being written back to disk would slow this one's writes
+    os.sync()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak = Peak(proc.pid)
