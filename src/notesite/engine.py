@@ -27,7 +27,8 @@ from .markdown import MARKDOWN_VERSION
 from .model import Note
 from .outputs import attachments, changed_extras, extra_files, search_docs
 from .paths import Url, VaultPath, output_path
-from .publish import Job, PageRef, all_refs, publish, retired
+from .publish import Job, publish
+from .refs import PageRef, all_refs, retired
 from .resolve import resolve
 from .results import BuildResult, Clock
 from .search import SearchIndex
@@ -213,8 +214,9 @@ class Engine:
         outcomes = publish(job, refs, self.jobs, report)
         for o in outcomes:
             state.manifest[o.file] = o.file_digest
+        made = {o.url for o in outcomes}
         gone, self.urls_changed = retired(
-            site, refs, outcomes, state.digests, complete, previous or site
+            site, refs, made, state.digests, complete, previous or site
         )
         removed = self._remove([str(output_path(Url(u))) for u in gone])
         for url in gone:

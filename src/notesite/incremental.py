@@ -29,7 +29,7 @@ from .graph import LinkGraph
 from .load import Model
 from .model import Note
 from .paths import VaultPath, name_key
-from .publish import PageRef
+from .refs import PageRef
 from .resolve import Resolution, Target, resolve_note
 from .site import PROLIFIC, Site
 from .tags import tag_identity

@@ -19,7 +19,7 @@ from .incremental import patch, structural
 from .load import parse_all
 from .outputs import search_docs
 from .paths import VaultPath
-from .publish import all_refs
+from .refs import all_refs
 from .results import BuildResult, Clock, NoteErrors
 from .search import SearchIndex
 from .site import Site, site_globals

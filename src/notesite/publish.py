@@ -1,10 +1,12 @@
 """Emit, fingerprint, render and write pages, on every core.
 
-A page is named by a ``PageRef`` (a note, or an index page).  Workers are forked
-after the vault is understood, so each inherits the whole site and needs only a
-list of refs: nothing big is pickled, and emitting page contexts, fingerprinting
-them, rendering templates and writing files all run in parallel.  A page whose
-fingerprint matches the last build (and whose file is still there) is skipped.
+Work is a list of ``PageRef`` (see ``refs``).  Workers are forked after the vault
+is understood, so each inherits the whole site and needs only a list of refs:
+nothing big is pickled, and emitting page contexts, fingerprinting them, rendering
+templates and writing files all run in parallel (the main process takes its share).
+A page whose fingerprint matches the last build (and whose file is still there) is
+skipped; a note page whose fingerprint changed in its side panels only gets new
+panels spliced into its last bytes.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .indexes import Indexes, fixed_pages
-from .pages import backlinks_url, note_pages, note_panels
-from .paths import VaultPath, output_path, tag_url
+from .indexes import Indexes
+from .pages import note_panels
+from .paths import VaultPath, output_path
+from .refs import SINGLE_URLS, PageRef, emit
 from .site import Site
 from .templates import (
     Page,
@@ -34,10 +37,6 @@ from .templates import (
 )
 from .workers import default_jobs
 from .write import file_digest, write_output
-
-PageRef = tuple[str, str]
-"""``("note", path)`` (a note's pages), ``("page", path)`` (its note page alone),
-``("tag", ident)``, ``("author", key)`` or ``(index page, "")``."""
 
 CHUNK = 40
 # Below this many refs, forking workers costs more than it saves.
@@ -71,78 +70,6 @@ class Job:
     manifest: dict[str, str]
     clean: bool
     spans: dict[str, Span]
-
-
-def all_refs(site: Site) -> list[PageRef]:
-    refs: list[PageRef] = [("note", p) for p in site.model.vault.notes if p in site.published]
-    refs += [
-        ("home", ""),
-        ("notes", ""),
-        ("papers", ""),
-        ("tags", ""),
-        ("authors", ""),
-        ("missing", ""),
-    ]
-    refs += [("tag", ident) for ident in site.model.graph.tags]
-    refs += [("author", key) for key in site.model.graph.authors]
-    refs += [("fixed", "")]
-    return refs
-
-
-SINGLE_URLS = {
-    "home": "",
-    "notes": "notes/",
-    "papers": "papers/",
-    "tags": "tags/",
-    "authors": "authors/",
-    "missing": "missing/",
-}
-
-
-def possible_urls(site: Site, ref: PageRef) -> set[str]:
-    """Every page a ref can make (a superset: the caller keeps those that exist)."""
-    kind, name = ref
-    vault = site.model.vault
-    if kind == "note":
-        path = VaultPath(name)
-        if path not in vault.notes:
-            return set()
-        urls: set[str] = {vault.urls[path], backlinks_url(vault.urls[path])}
-        return urls | {vault.card_urls[(path, k)] for k in range(len(vault.notes[path].cards))}
-    if kind == "page":
-        return {vault.urls[VaultPath(name)]} if name in vault.notes else set()
-    if kind == "tag":
-        return {tag_url(name)}
-    if kind == "author":
-        url = site.views.author_urls.get(name)
-        return {url} if url else set()
-    if kind == "fixed":
-        return {p.url for p in fixed_pages()}
-    return {SINGLE_URLS[kind]}
-
-
-def emit(site: Site, indexes: Indexes, ref: PageRef) -> tuple[Page, ...]:
-    kind, name = ref
-    if kind == "note":
-        return note_pages(site, VaultPath(name))
-    if kind == "page":
-        return note_pages(site, VaultPath(name), full=False)
-    if kind == "tag":
-        return (indexes.tag(name),) if name in indexes.tags else ()
-    if kind == "author":
-        page = indexes.author(name) if name in indexes.authors else None
-        return (page,) if page is not None else ()
-    if kind == "fixed":
-        return tuple(fixed_pages())
-    single: dict[str, Callable[[], Page]] = {
-        "home": indexes.home,
-        "notes": indexes.notes,
-        "papers": indexes.papers,
-        "tags": indexes.tag_index,
-        "authors": indexes.author_index,
-        "missing": indexes.missing,
-    }
-    return (single[kind](),)
 
 
 _JOB: Job | None = None
@@ -300,29 +227,3 @@ def _collect(
 def _can_fork() -> bool:
     """Fork only a single-threaded process (a forked thread's locks stay held)."""
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-
-
-def retired(
-    site: Site,
-    refs: list[PageRef],
-    outcomes: list[Outcome],
-    digests: dict[str, str],
-    complete: bool,
-    previous: Site,
-) -> tuple[set[str], bool]:
-    """Pages the last build made that this pass no longer makes, and whether the
-    site's set of URLs changed (the sitemap then follows).
-
-    ``digests``: URL -> fingerprint of every page the last build made.
-    ``complete``: ``refs`` is the whole site, so every page not made is gone; else a
-    partial pass compares what each re-emitted ref made with what it could make
-    before (``previous``: the site before the update, whose views and URLs were
-    not updated in place).
-    """
-    fresh = {o.url for o in outcomes}
-    if complete:
-        gone = set(digests) - fresh
-        return gone, bool(gone) or fresh != set(digests)
-    gone = {u for ref in set(refs) for u in possible_urls(previous, ref) if u in digests}
-    gone -= fresh  # a URL can pass from one ref to another (a card slug)
-    return gone, bool(gone) or any(u not in digests for u in fresh)
