@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -105,6 +105,8 @@ def load_state(root: Path, output: Path, key: str) -> State:
     state = _load(_state_file(root, output))
     if not isinstance(state, State) or state.key != key:
         return State(key=key)
+    if any(not hasattr(state, f.name) for f in fields(State)):
+        return State(key=key)  # written by a version whose state had fewer fields
     return state
 
 

@@ -1,0 +1,74 @@
+"""The build cache changes how fast a build is, never what it makes.
+
+Each test builds a copy of the sample vault with some cache (warm, partly stale,
+damaged, from an older state layout) and compares every output byte with a build
+that used no cache at all.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from notesite.cache import CACHE_DIR, load_state
+from notesite.config import load_config
+from notesite.engine import Engine
+
+from .conftest import SAMPLE_VAULT
+from .test_incremental import assert_same_site
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    copy = tmp_path / "vault"
+    shutil.copytree(SAMPLE_VAULT, copy, ignore=shutil.ignore_patterns(CACHE_DIR))
+    return copy
+
+
+def build(vault: Path, out: Path, clean: bool = False) -> Engine:
+    engine = Engine(vault, load_config(vault).replace(output=str(out)), jobs=1)
+    engine.build(clean=clean)
+    return engine
+
+
+def test_notes_from_the_cache_render_the_same_bytes(vault: Path, tmp_path: Path) -> None:
+    build(vault, tmp_path / "first", clean=True)
+    # touch every note: stamps differ, contents do not, so parse results come from the cache
+    for note in vault.rglob("*.md"):
+        os.utime(note, ns=(note.stat().st_atime_ns, note.stat().st_mtime_ns + 10**9))
+    shutil.rmtree(tmp_path / "first")
+    build(vault, tmp_path / "first")
+    build(vault, tmp_path / "fresh", clean=True)
+    assert_same_site(tmp_path / "first", tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "older layout"])
+def test_a_damaged_cache_means_a_cold_build(vault: Path, tmp_path: Path, damage: str) -> None:
+    out = tmp_path / "out"
+    engine = build(vault, out, clean=True)
+    cache = vault / CACHE_DIR
+    states = list(cache.glob("state-*.pkl"))
+    assert (cache / "notes.pkl").is_file() and len(states) == 1
+    if damage == "truncated":
+        data = (cache / "notes.pkl").read_bytes()
+        (cache / "notes.pkl").write_bytes(data[: len(data) // 2])
+        states[0].write_bytes(states[0].read_bytes()[:100])
+    elif damage == "garbage":
+        (cache / "notes.pkl").write_bytes(b"not a pickle")
+        states[0].write_bytes(b"\x80\x05not a pickle either")
+    else:  # a state written before a field existed: its pages cannot be trusted
+        state = pickle.loads(states[0].read_bytes())
+        del state.__dict__["spans"]
+        states[0].write_bytes(pickle.dumps(state))
+        assert not load_state(vault, out, engine.key).digests
+    (vault / "topics/Alignment overview.md").write_text(
+        (vault / "topics/Alignment overview.md").read_text(encoding="utf-8") + "\nOne more line.\n",
+        encoding="utf-8",
+    )
+    build(vault, out)
+    build(vault, tmp_path / "fresh", clean=True)
+    assert_same_site(out, tmp_path / "fresh")
