@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from notesite.cli import main
 from notesite.diagnostics import Code, Severity
 from notesite.load import Model
 from notesite.sources import discover
+
+from .conftest import SAMPLE_VAULT
 
 GOOD = {"good.md": "# Good\n[[bad-yaml]] [[invalid-utf8]] [[empty]]\n"}
 
@@ -109,3 +115,39 @@ def test_discovery_skips_the_output_folder_inside_the_vault(tmp_path: Path) -> N
     found = discover(link, skip=(vault / "_site",))
     assert found.notes == ("a.md",) and found.assets == ("img/x.png",)
     assert discover(vault).notes == ("_site/stray.md", "a.md")  # nothing skipped
+
+
+def test_a_broken_template_is_reported_and_the_rest_builds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A vault's template that fails names its file and line, the pages that use
+    other templates are built, the failing pages keep their last good version, and
+    the build exits 1; fixing the template brings every page back."""
+    vault = tmp_path / "vault"
+    shutil.copytree(SAMPLE_VAULT, vault, ignore=shutil.ignore_patterns(".notesite-cache"))
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    assert main(["build", str(vault), "-o", str(out)]) == 0
+    note = "notes/topics/alignment-overview/index.html"
+    good = (out / note).read_bytes()
+    (vault / "templates").mkdir()
+    (vault / "templates/note.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n{{ note.nosuch.attr }}\n{% endblock %}\n',
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["build", str(vault), "-o", str(fresh)]) == 1
+    report = capsys.readouterr().out
+    assert "templates/note.html:3: error: UndefinedError" in report
+    assert "[template-error]" in report and "more pages" in report
+    assert not (fresh / note).exists()
+    assert (fresh / "papers/chinchilla/index.html").is_file()  # card pages: card.html
+    assert (fresh / "index.html").is_file() and (fresh / "tags/index.html").is_file()
+    assert main(["build", str(vault), "-o", str(out)]) == 1
+    assert (out / note).read_bytes() == good  # not replaced: the last good page stays
+    (vault / "templates/note.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}<p id="custom">{{ note.title }}</p>'
+        "{% endblock %}\n{% block aside %}{{ panels_html }}{% endblock %}\n",
+        encoding="utf-8",
+    )
+    assert main(["build", str(vault), "-o", str(out)]) == 0
+    assert '<p id="custom">Alignment overview</p>' in (out / note).read_text(encoding="utf-8")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config, ConfigError, load_config
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Code, Diagnostic, Severity
 from .live import LiveEngine
 from .results import BuildResult, NoteErrors
 from .watch import Batch
@@ -85,6 +85,10 @@ class SiteBuilder:
             return self.report(problem=problem, log=[problem])
         if result is None:
             return self.report()
+        broken = [d for d in result.diagnostics if d.code == Code.TEMPLATE_ERROR]
+        if broken:  # the pages it could not render keep their last good version
+            problem = _errors(tuple(broken))
+            return self.report(problem=problem, log=[problem or ""])
         ms = 1000 * (time.perf_counter() - started)
         return self.report(
             rendered=result.rendered, log=[f"rebuilt {result.rendered} pages in {ms:.0f} ms"]
@@ -102,16 +106,15 @@ class SiteBuilder:
         if batch.config:
             self.engine.save()
             self.engine = self._engine(load_config(self.root, **self.overrides))
-            result = self.engine.build()
+            rebuilt = self.engine.build()
             self.engine.understood()
-            return result
-        if batch.templates:
-            self.engine.reload_templates()
+            return rebuilt
+        result = self.engine.reload_templates() if batch.templates else None
         if any(p.endswith("/") for p in batch.paths):
             return self.engine.refresh()  # a folder moved: compare every file
         if batch.paths:
             return self.engine.update(sorted(batch.paths), fail_on_errors=True)
-        return None
+        return result
 
 
 def _errors(diagnostics: tuple[Diagnostic, ...]) -> str | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import __version__
 from .cache import Stamp, State, load_notes, load_state, model_fingerprint, save
 from .config import Config
-from .diagnostics import sort_key
+from .diagnostics import Diagnostic, sort_key
 from .gitdates import commit_dates, git_head
 from .graph import LinkGraph
 from .load import Model, output_dir, parse_all
@@ -27,14 +27,14 @@ from .markdown import MARKDOWN_VERSION
 from .model import Note
 from .outputs import attachments, changed_extras, extra_files, search_docs
 from .paths import Url, VaultPath, output_path
-from .publish import Job, publish
+from .publish import Job, publish, record
 from .refs import PageRef, all_refs, retired
 from .resolve import resolve
 from .results import BuildResult, Clock
 from .search import SearchIndex
 from .site import Site, site_globals
 from .sources import SourceFile, discover, read_source
-from .templates import default_templates, template_fingerprint
+from .templates import default_templates, environment, page_problems, template_fingerprint
 from .theme import extra_css
 from .vault import Vault
 from .write import WriteStats, check_output_dir, remove_files, write_site
@@ -59,6 +59,7 @@ class Engine:
         self.search_path = template_search_path(self.root, config)
         self.globals = site_globals(config, extra_css(self.search_path))
         self.key = self._global_key()
+        environment.cache_clear()  # templates are read again, as the key just was
         self.state = State(key=self.key)
         self.notes: dict[VaultPath, Note] = {}
         self.unreadable: dict[VaultPath, SourceFile] = {}
@@ -66,6 +67,9 @@ class Engine:
         self.search: SearchIndex | None = None
         self.git_dates: dict[VaultPath, str] = {}
         self.urls_changed = False
+        self.failed: dict[str, Diagnostic] = {}
+        """Pages whose template failed (the rest of the site was built)."""
+        self.render_problems: tuple[Diagnostic, ...] = ()
         self._notes_dirty = True
         self._stamps_touched = False
 
@@ -212,25 +216,17 @@ class Engine:
         )
         report = (lambda done, total: progress("render", done, total)) if progress else None
         outcomes = publish(job, refs, self.jobs, report)
-        for o in outcomes:
-            state.manifest[o.file] = o.file_digest
         made = {o.url for o in outcomes}
         gone, self.urls_changed = retired(
             site, refs, made, state.digests, complete, previous or site
         )
         removed = self._remove([str(output_path(Url(u))) for u in gone])
-        for url in gone:
-            del state.digests[url]
-            state.spans.pop(url, None)
-        for o in outcomes:
-            state.digests[o.url] = o.digest
-            if o.span is None:
-                state.spans.pop(o.url, None)
-            else:
-                state.spans[o.url] = o.span
+        record(state, outcomes, gone, self.failed)
+        self.render_problems = page_problems(self.failed, self.root)
         rendered = sum(o.rendered for o in outcomes)
         written = sum(o.written for o in outcomes)
-        return rendered, WriteStats(written, len(outcomes) - written, removed)
+        failed = sum(o.problem is not None for o in outcomes)
+        return rendered, WriteStats(written, len(outcomes) - written - failed, removed)
 
     def write_extras(
         self,
@@ -294,7 +290,10 @@ class Engine:
         site = self.site
         if site is not None:
             self.state.diagnostics = tuple(
-                sorted((*site.model.diagnostics, *site.views.diagnostics), key=sort_key)
+                sorted(
+                    (*site.model.diagnostics, *site.views.diagnostics, *self.render_problems),
+                    key=sort_key,
+                )
             )
             notes = site.model.vault.notes.values()
             self.state.summary = {

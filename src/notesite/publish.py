@@ -21,6 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import jinja2
+
+from .cache import State
+from .diagnostics import Diagnostic
 from .indexes import Indexes
 from .pages import note_panels
 from .paths import VaultPath, output_path
@@ -34,6 +38,7 @@ from .templates import (
     panels_digest,
     render_page,
     splice_panels,
+    template_problem,
 )
 from .workers import default_jobs
 from .write import file_digest, write_output
@@ -55,6 +60,8 @@ class Outcome(NamedTuple):
     written: bool
     span: Span | None = None
     """Where the note page's side panels are in its bytes (for ``splice_panels``)."""
+    problem: Diagnostic | None = None
+    """The page's template failed: nothing was written (the last good page stays)."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,10 @@ def _run(refs: list[tuple[int, PageRef]]) -> list[Outcome]:
     out = []
     for number, ref in refs:
         if ref[0] == "page":  # a neighbour changed: only this page's panels can differ
-            spliced = _panels_only(job, number, VaultPath(ref[1]))
+            try:
+                spliced = _panels_only(job, number, VaultPath(ref[1]))
+            except jinja2.TemplateError:
+                spliced = None  # the full render reports it
             if spliced is not None:
                 out.append(spliced)
                 continue
@@ -102,8 +112,42 @@ def _run(refs: list[tuple[int, PageRef]]) -> list[Outcome]:
     return out
 
 
+def record(
+    state: State, outcomes: list[Outcome], gone: set[str], failed: dict[str, Diagnostic]
+) -> None:
+    """What a pass made, into the build state (``failed``: pages whose template failed)."""
+    for url in gone:
+        del state.digests[url]
+        state.spans.pop(url, None)
+        failed.pop(url, None)
+    for o in outcomes:
+        if o.file_digest:
+            state.manifest[o.file] = o.file_digest
+        state.digests[o.url] = o.digest
+        if o.span is None:
+            state.spans.pop(o.url, None)
+        else:
+            state.spans[o.url] = o.span
+        if o.problem is None:
+            failed.pop(o.url, None)
+        else:
+            failed[o.url] = o.problem
+
+
 def _publish(job: Job, number: int, page: Page, digest: str) -> Outcome:
-    """Skip, splice new panels into, or render one page."""
+    """Skip, splice new panels into, or render one page; a template that fails is
+    reported, and the rest of the site still builds."""
+    try:
+        return _publish_page(job, number, page, digest)
+    except jinja2.TemplateError as exc:
+        rel = str(output_path(page.url))
+        recorded = job.manifest.get(rel, "")
+        # an empty digest matches nothing: the next build tries the page again
+        problem = template_problem(exc, page.url)
+        return Outcome(number, page.url, "", rel, recorded, False, False, None, problem)
+
+
+def _publish_page(job: Job, number: int, page: Page, digest: str) -> Outcome:
     rel = str(output_path(page.url))
     recorded = job.manifest.get(rel)
     old = job.digests.get(page.url)
@@ -187,15 +231,21 @@ def _share(
 
     This process holds the site already: rendering here instead of in one more
     forked worker saves that worker's copy of every page of the site it touches
-    (reference counts write to them), a third of the peak memory, at no cost in time.
+    (reference counts write to them): a fifth less peak memory at 10,000 notes, and
+    faster, as no core waits on a process that only collects results.
     """
     futures = [pool.submit(_run, chunk) for chunk in chunks]
-    mine = len(futures)
-    while mine > 0 and futures[mine - 1].cancel():  # not started by a worker yet
-        mine -= 1
-        yield _run(chunks[mine])
-    for future in futures[:mine]:
-        yield future.result()
+    try:
+        mine = len(futures)
+        while mine > 0 and futures[mine - 1].cancel():  # not started by a worker yet
+            mine -= 1
+            yield _run(chunks[mine])
+        for future in futures[:mine]:
+            yield future.result()
+    except BaseException:
+        for future in futures:  # do not render the rest of the site before failing
+            future.cancel()
+        raise
 
 
 def _schedule(refs: list[PageRef]) -> list[list[tuple[int, PageRef]]]:

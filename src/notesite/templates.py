@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 import jinja2
 from markupsafe import Markup
 
+from .diagnostics import Code, Diagnostic
 from .model import Fragment
 from .paths import Url, VaultPath, absolute_href, output_path, relative_href, static_url
 from .render import Embedded, Filler, NoteView
@@ -120,6 +121,44 @@ def panels_digest(panels: dict[str, Any], global_key: str) -> str:
 def main_digest(digest: str) -> str:
     """The part of a page digest that leaves out the side panels."""
     return digest.partition("/")[0]
+
+
+def template_problem(exc: jinja2.TemplateError, url: str) -> Diagnostic:
+    """A template that fails on a page, as a diagnostic at the template's line."""
+    file, line = "", 0
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        file, line = exc.filename or exc.name or "", exc.lineno
+    else:  # Jinja maps the frames of compiled templates back to their source lines
+        tb = exc.__traceback__
+        while tb is not None:
+            name = tb.tb_frame.f_code.co_filename
+            if name.endswith((".html", ".xml", ".txt")):
+                file, line = name, tb.tb_lineno
+            tb = tb.tb_next
+    message = f"{type(exc).__name__}: {exc} (rendering /{url})"
+    return Diagnostic.make(file or "templates", line, Code.TEMPLATE_ERROR, message)
+
+
+def page_problems(failed: dict[str, Diagnostic], root: Path) -> tuple[Diagnostic, ...]:
+    """Template failures (page URL -> problem), one per template line and error, with
+    how many pages it hit; template paths relative to the vault for its overrides."""
+    hits: dict[tuple[str, int, str], list[str]] = {}
+    for url, problem in sorted(failed.items()):
+        where = problem.file
+        if Path(where).is_absolute() and Path(where).is_relative_to(root):
+            where = Path(where).relative_to(root).as_posix()
+        error = problem.message.rsplit(" (rendering ", 1)[0]
+        hits.setdefault((where, problem.line, error), []).append(url)
+    return tuple(
+        Diagnostic.make(
+            file,
+            line,
+            Code.TEMPLATE_ERROR,
+            f"{error} (rendering /{urls[0]}"
+            + (f" and {len(urls) - 1} more pages)" if len(urls) > 1 else ")"),
+        )
+        for (file, line, error), urls in sorted(hits.items())
+    )
 
 
 def template_fingerprint(search_path: tuple[str, ...]) -> str:
