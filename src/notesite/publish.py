@@ -143,7 +143,7 @@ def _publish(job: Job, number: int, page: Page, digest: str) -> Outcome:
         rel = str(output_path(page.url))
         recorded = job.manifest.get(rel, "")
         # an empty digest matches nothing: the next build tries the page again
-        problem = template_problem(exc, page.url)
+        problem = template_problem(exc)
         return Outcome(number, page.url, "", rel, recorded, False, False, None, problem)
 
 

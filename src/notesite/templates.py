@@ -123,7 +123,7 @@ def main_digest(digest: str) -> str:
     return digest.partition("/")[0]
 
 
-def template_problem(exc: jinja2.TemplateError, url: str) -> Diagnostic:
+def template_problem(exc: jinja2.TemplateError) -> Diagnostic:
     """A template that fails on a page, as a diagnostic at the template's line."""
     file, line = "", 0
     if isinstance(exc, jinja2.TemplateSyntaxError):
@@ -135,7 +135,7 @@ def template_problem(exc: jinja2.TemplateError, url: str) -> Diagnostic:
             if name.endswith((".html", ".xml", ".txt")):
                 file, line = name, tb.tb_lineno
             tb = tb.tb_next
-    message = f"{type(exc).__name__}: {exc} (rendering /{url})"
+    message = f"{type(exc).__name__}: {exc}"
     return Diagnostic.make(file or "templates", line, Code.TEMPLATE_ERROR, message)
 
 
@@ -147,8 +147,7 @@ def page_problems(failed: dict[str, Diagnostic], root: Path) -> tuple[Diagnostic
         where = problem.file
         if Path(where).is_absolute() and Path(where).is_relative_to(root):
             where = Path(where).relative_to(root).as_posix()
-        error = problem.message.rsplit(" (rendering ", 1)[0]
-        hits.setdefault((where, problem.line, error), []).append(url)
+        hits.setdefault((where, problem.line, problem.message), []).append(url)
     return tuple(
         Diagnostic.make(
             file,
