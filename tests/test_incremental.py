@@ -298,3 +298,82 @@ def test_a_shifted_card_url_reaches_coauthor_cards(ws: Workspace) -> None:
     ws.update("inbox/Aardvark.md")
     after = (ws.out / "papers/beta-paper/index.html").read_text(encoding="utf-8")
     assert before != after  # the same-authors link follows the moved page
+
+
+HUB = """---
+title: Hub survey
+aliases: [The hub]
+tags: [survey]
+authors: [Ann Writer]
+---
+# Hub survey
+
+## Method
+Text. ^key-point
+
+## Results
+More text.
+"""
+
+LINKERS = {
+    "a/Plain.md": "# Plain\nSee [[Hub]] and [[Hub|a label]].\n",
+    "a/Heading.md": "# Heading\nSee [[Hub#Method]] and [[Hub#Results|results]].\n",
+    "a/Block.md": "# Block\nSee [[Hub#^key-point]].\n",
+    "a/Alias.md": "# Alias\nSee [[The hub]].\n",
+    "a/Card title.md": "# Card title\nSee [[Hub survey]].\n",
+    "a/Future title.md": "# Future title\nSee [[Hub overview]] (dangling for now).\n",
+    "a/Embed.md": "# Embed\n![[Hub#Method]]\n",
+    "a/Embed whole.md": "# Embed whole\n![[Hub]]\n",
+    "a/Other.md": "# Other\nLinks to [[Plain]] only.\n",
+}
+
+
+@pytest.fixture
+def hub_ws(tmp_path: Path) -> Workspace:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Hub.md").write_text(HUB, encoding="utf-8")
+    for rel, text in LINKERS.items():
+        (vault / rel).parent.mkdir(exist_ok=True)
+        (vault / rel).write_text(text, encoding="utf-8")
+    ws = Workspace.__new__(Workspace)
+    ws.vault, ws.out, ws.cold = vault, tmp_path / "out", tmp_path / "cold"
+    config = load_config(vault).replace(output=str(ws.out))
+    ws.engine = LiveEngine(vault, config, jobs=1)
+    ws.engine.build(clean=True)
+    return ws
+
+
+def resolved(ws: Workspace, rel: str) -> tuple[object, ...]:
+    return ws.engine.understood().model.resolution.targets[rel]
+
+
+@pytest.mark.parametrize(
+    ("change", "plain_moves"),
+    [
+        # the frontmatter card's title (a link target) and the first heading
+        (
+            lambda t: t.replace("title: Hub survey", "title: Hub overview").replace(
+                "# Hub survey", "# Hub overview"
+            ),
+            False,
+        ),
+        (lambda t: t.replace("[The hub]", "[The centre]"), False),  # an alias
+        (lambda t: t.replace("## Method", "## Approach"), False),  # a heading links point into
+        (lambda t: t.replace("Text. ^key-point", "Text.\n\nMoved. ^key-point"), False),
+        # plain links land on the frontmatter card: without one, they land on the note
+        (lambda t: "# Hub\n" + t.split("# Hub survey\n", 1)[1], True),
+    ],
+    ids=["card-title", "alias", "heading", "block", "no-frontmatter-card"],
+)
+def test_a_hub_change_reresolves_exactly_the_links_it_moves(
+    hub_ws: Workspace, change: Callable[[str], str], plain_moves: bool
+) -> None:
+    before = {rel: resolved(hub_ws, rel) for rel in LINKERS}
+    hub_ws.edit("Hub.md", change)
+    hub_ws.update("Hub.md")  # the whole site equals a cold build of the edited vault
+    after = {rel: resolved(hub_ws, rel) for rel in LINKERS}
+    # links by file name alone were not resolved again (the same objects), unless
+    # what a plain link lands on changed
+    assert after["a/Other.md"] is before["a/Other.md"]
+    assert (after["a/Plain.md"] is not before["a/Plain.md"]) == plain_moves

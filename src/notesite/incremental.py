@@ -30,7 +30,7 @@ from .load import Model
 from .model import Note
 from .paths import VaultPath, name_key
 from .refs import PageRef
-from .resolve import Resolution, Target, resolve_note
+from .resolve import Resolution, Target, lands_elsewhere, resolve_note
 from .site import PROLIFIC, Site
 from .tags import tag_identity
 from .vault import Vault, duplicate_cards, name_tables
@@ -113,10 +113,8 @@ def patch(
     renamed = {p for p in changed if names(old_notes[p]) != names(notes[p])}
     vault = _patched_vault(model.vault, {p: notes[p] for p in changed}, bool(renamed))
     moved = {p for p in changed if anchors(old_notes[p]) != anchors(notes[p])}
-    sources = {b.source for p in moved | renamed for b in model.graph.backlinks(p)}
-    sources |= _name_users(
-        model, vault, {k for p in renamed for k in _name_keys(old_notes[p]) | _name_keys(notes[p])}
-    )
+    keys = {k for p in renamed for k in _name_keys(old_notes[p]) | _name_keys(notes[p])}
+    sources = _relinked(model, vault, moved | renamed, keys, changed)
     targets = dict(model.resolution.targets)
     problems = dict(model.resolution.problems)
     graph = model.graph
@@ -127,6 +125,10 @@ def patch(
             problems[path] = found
         graph.add(vault.notes[path], targets[path])
     resolution = Resolution(targets, problems)
+    # a linker whose link now dangles (or no longer does) is listed on the missing page
+    dangling = any(
+        _missing(model.resolution.targets[p]) != _missing(targets[p]) for p in sources - changed
+    )
     diagnostics = _diagnostics(model, vault, resolution)
     model = Model(model.root, model.config, vault, resolution, graph, diagnostics)
 
@@ -158,6 +160,8 @@ def patch(
     moved_authors = [a for p in shifted for c in vault.notes[p].cards for a in c.authors]
     extra |= coauthor_notes(graph, moved_authors, 0)
     refs = _pages(new_site, changed, before, after, old_out, extra, same - extra)
+    if dangling:
+        refs += [("missing", ""), ("home", "")]
     for path in sorted(shifted - changed):
         cards = new_site.model.vault.notes[path].cards
         refs += [("tag", a) for c in cards for t in c.tags for a in _ancestors(tag_identity(t))]
@@ -166,25 +170,48 @@ def patch(
     return new_site, list(dict.fromkeys(refs))
 
 
+def _missing(targets: tuple[Target, ...]) -> tuple[str, ...]:
+    return tuple(t.name for t in targets if t.kind == "missing")
+
+
 def _name_keys(note: Note) -> set[str]:
     return {name_key(a) for a in note.aliases} | {name_key(c.title) for c in note.cards}
 
 
-def _name_users(model: Model, vault: Vault, keys: set[str]) -> set[VaultPath]:
-    """Notes whose links could resolve differently when these names move: links to
-    any note or card holding one of the names, and dangling links spelled like one."""
-    users: set[VaultPath] = set()
+def _relinked(
+    model: Model, vault: Vault, watched: set[VaultPath], keys: set[str], changed: set[VaultPath]
+) -> set[VaultPath]:
+    """Notes whose links resolve differently now that the ``watched`` notes moved their
+    headings, blocks or cards or took or dropped the names ``keys``.
+
+    A hub has thousands of linkers, and most of their links do not care: a link by
+    file name stays where it was when a title or heading changes.  So only the
+    links that landed in a note that changed or holds one of the names, or dangled
+    with one of them, are resolved again, and a linker is resolved in full only if
+    one of them now lands elsewhere (or reports a problem).  ``changed`` notes are
+    resolved again in any case.
+    """
     graph = model.graph
     for key in keys:
-        holders = set(model.vault.by_alias.get(key, ())) | set(vault.by_alias.get(key, ()))
-        holders |= {p for p, _ in model.vault.by_card_title.get(key, ())}
-        holders |= {p for p, _ in vault.by_card_title.get(key, ())}
-        for path in holders:  # the holder itself too: its links to itself are not backlinks
-            users |= {path} | {b.source for b in graph.backlinks(path)}
+        watched = (
+            watched | set(model.vault.by_alias.get(key, ())) | set(vault.by_alias.get(key, ()))
+        )
+        watched |= {p for p, _ in model.vault.by_card_title.get(key, ())}
+        watched |= {p for p, _ in vault.by_card_title.get(key, ())}
+    # a holder of a name too: its links to itself are not backlinks
+    candidates = set(watched) | {b.source for p in watched for b in graph.backlinks(p)}
     for name, referrers in graph.missing.items():
         if name_key(name) in keys:
-            users |= {p for p, _ in referrers}
-    return users
+            candidates |= {p for p, _ in referrers}
+    targets = model.resolution.targets
+    problems = model.resolution.problems
+    return {
+        path
+        for path in candidates - changed  # resolved again anyway
+        if lands_elsewhere(
+            vault, vault.notes[path], targets[path], watched, keys, problems.get(path, ())
+        )
+    }
 
 
 def _patched_vault(vault: Vault, replaced: dict[VaultPath, Note], renamed: bool) -> Vault:

@@ -67,15 +67,17 @@ class LiveEngine(Engine):
             self.pending = None
             extra = self.write_extras(site)
         else:
-            old_targets = {p: old.model.resolution.targets[p] for p in touched}
+            old_targets = old.model.resolution.targets
             site, refs = patch(old, self.notes, touched, self.git_dates)
             self.site = site
             clock("resolve")
             rendered, stats = self.render_and_write(site, refs, False, complete=False, previous=old)
             clock("render")
-            graph = any(
-                old_targets[p] != site.model.resolution.targets[p]
-                or old_notes[p].title != self.notes[p].title
+            targets = site.model.resolution.targets
+            # the notes ``patch`` resolved again: the changed ones and their linkers
+            relinked = [p for p, t in targets.items() if t is not old_targets.get(p)]
+            graph = any(old_targets.get(p) != targets[p] for p in relinked) or any(
+                old_notes[p].title != self.notes[p].title
                 or [c.title for c in old_notes[p].cards] != [c.title for c in self.notes[p].cards]
                 for p in touched
             )

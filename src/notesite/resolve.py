@@ -11,6 +11,7 @@ A link that climbs out of the vault is refused without touching the disk.
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -266,3 +267,27 @@ def resolve(vault: Vault) -> Resolution:
             problems[path] = tuple(resolver.problems)
             resolver.problems.clear()
     return Resolution(targets, problems)
+
+
+def lands_elsewhere(
+    vault: Vault,
+    note: Note,
+    targets: tuple[Target, ...],
+    watched: set[VaultPath],
+    names: set[str],
+    problems: tuple[Diagnostic, ...],
+) -> bool:
+    """Whether a link of ``note`` that landed in a ``watched`` note (or dangled with one
+    of ``names``, as name keys) resolves differently in ``vault`` now, or reports other
+    problems than it did (``problems``: the note's): the note must then be resolved
+    again in full."""
+    resolver = _Resolver(vault)
+    checked: set[tuple[int, str]] = set()
+    for link, old in zip(note.links, targets, strict=True):
+        if old.path in watched or (old.kind == "missing" and name_key(old.name) in names):
+            if resolver.resolve(note, link) != old:
+                return True
+            checked.add((link.line, link.raw))
+    # a problem is reported at its link's line, naming the link as written
+    before = Counter(d for d in problems if (d.line, d.target) in checked)
+    return before != Counter(resolver.problems)
