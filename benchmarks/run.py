@@ -134,6 +134,7 @@ def serve_style(vault: Path, out: str, notes: list[str], hub: str) -> dict[str, 
     with paused_gc():
         engine.update([hub])
         engine.finish()
+        engine.save()  # as serve does when it stops
     return result
 
 

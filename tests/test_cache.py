@@ -17,6 +17,8 @@ import pytest
 from notesite.cache import CACHE_DIR, load_state
 from notesite.config import load_config
 from notesite.engine import Engine
+from notesite.live import LiveEngine
+from notesite.write import file_digest, write_output
 
 from .conftest import SAMPLE_VAULT
 from .test_incremental import assert_same_site
@@ -72,3 +74,41 @@ def test_a_damaged_cache_means_a_cold_build(vault: Path, tmp_path: Path, damage:
     build(vault, out)
     build(vault, tmp_path / "fresh", clean=True)
     assert_same_site(out, tmp_path / "fresh")
+
+
+def test_a_live_session_that_stops_without_saving_is_not_trusted(
+    vault: Path, tmp_path: Path
+) -> None:
+    """``serve`` overwrites pages in place and saves its state when it stops: killed
+    before that, its pages are ahead of the saved state (or half-written), and the
+    next start must not take the state's word for what they hold."""
+    out = tmp_path / "out"
+    config = load_config(vault).replace(output=str(out))
+    live = LiveEngine(vault, config, jobs=1)
+    live.build(clean=True)
+    note = vault / "papers/alignment/DPO.md"
+    original = note.read_text(encoding="utf-8")
+    note.write_text(original + "\nA sentence the killed session wrote.\n", encoding="utf-8")
+    live.update(["papers/alignment/DPO.md"])
+    page = out / "notes/papers/alignment/dpo/index.html"
+    assert "A sentence the killed session wrote." in page.read_text(encoding="utf-8")
+    page.write_bytes(page.read_bytes()[:1000])  # and it died halfway through a write
+    # the writer is gone; the note is put back as it was when the state was saved
+    note.write_text(original, encoding="utf-8")
+    restarted = LiveEngine(vault, config, jobs=1)
+    restarted.build()
+    build(vault, tmp_path / "fresh", clean=True)
+    assert_same_site(out, tmp_path / "fresh")
+    # a session that saved is trusted: nothing to do
+    restarted.save()
+    again = LiveEngine(vault, config, jobs=1).build()
+    assert again.rendered == 0 and again.stats.written == 0
+
+
+@pytest.mark.parametrize("size", [10, 5000, 20000])
+def test_a_page_overwritten_in_place_holds_exactly_the_new_bytes(tmp_path: Path, size: int) -> None:
+    target = tmp_path / "page.html"
+    target.write_bytes(b"x" * 8000)
+    data = bytes(range(256)) * (size // 256) + b"end"
+    digest, written = write_output(tmp_path, "page.html", data, "old", in_place=True)
+    assert written and target.read_bytes() == data and digest == file_digest(data)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from notesite.serve import LiveServer, PortInUse
+from notesite.serve import LiveServer, PortInUse, Status
 from notesite.watch import Batch, Watcher, is_noise
 
 from .conftest import write_vault
@@ -190,6 +190,42 @@ def test_concurrent_requests_during_a_rebuild(server: LiveServer) -> None:
     for t in threads:
         t.join()
     assert results == [200] * 200
+
+
+def test_a_rebuild_waits_for_files_being_read_and_reads_wait_for_the_rebuild() -> None:
+    """The builder overwrites pages in place, so no request may be reading one then."""
+    status = Status()
+    reading, release = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def request() -> None:
+        with status.reading():
+            reading.set()
+            release.wait(10)
+            order.append("read")
+
+    def rebuild() -> None:
+        status.begin()
+        order.append("rebuilding")
+
+    first = threading.Thread(target=request)
+    first.start()
+    assert reading.wait(10)
+    builder = threading.Thread(target=rebuild)
+    builder.start()
+    builder.join(0.3)
+    assert builder.is_alive() and order == []  # the rebuild waits for the read
+    release.set()
+    builder.join(10)
+    assert order == ["read", "rebuilding"]
+    late = threading.Thread(target=request)
+    reading.clear()
+    late.start()
+    assert not reading.wait(0.3)  # a request during the rebuild waits for its end
+    status.end(None)
+    late.join(10)
+    assert order == ["read", "rebuilding", "read"]
+    first.join(10)
 
 
 def test_busy_port_is_a_clear_error(server: LiveServer, tmp_path: Path) -> None:

@@ -101,12 +101,30 @@ def _save(path: Path, data: object) -> None:
     os.replace(temp, path)
 
 
+def _unsaved_file(root: Path, output: Path) -> Path:
+    return _state_file(root, output).with_suffix(".unsaved")
+
+
+def mark_unsaved(root: Path, output: Path) -> None:
+    """The output is about to change ahead of the saved state (``serve`` saves it when
+    it stops): until then, the state's record of what the files hold is not trusted."""
+    cache_dir(root)
+    _unsaved_file(root, output).touch()
+
+
 def load_state(root: Path, output: Path, key: str) -> State:
     state = _load(_state_file(root, output))
     if not isinstance(state, State) or state.key != key:
         return State(key=key)
     if any(not hasattr(state, f.name) for f in fields(State)):
         return State(key=key)  # written by a version whose state had fewer fields
+    if _unsaved_file(root, output).exists():
+        # the last writer stopped without saving (killed, say): its files may be
+        # newer or half-written, so every one is made again; the manifest keeps
+        # naming them, for the ones no longer made to be removed
+        state.digests.clear()
+        state.spans.clear()
+        state.manifest = dict.fromkeys(state.manifest, "")
     return state
 
 
@@ -130,3 +148,4 @@ def save(
     if notes is not None:
         _save(folder / "notes.pkl", (parser_key, notes, unreadable))
     _save(_state_file(root, output), state)
+    _unsaved_file(root, output).unlink(missing_ok=True)

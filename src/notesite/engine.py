@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import __version__
-from .cache import Stamp, State, load_notes, load_state, model_fingerprint, save
+from .cache import Stamp, State, load_notes, load_state, mark_unsaved, model_fingerprint, save
 from .config import Config
 from .diagnostics import Diagnostic, sort_key
 from .gitdates import commit_dates, git_head
@@ -50,6 +50,10 @@ def template_search_path(root: Path, config: Config) -> tuple[str, ...]:
 
 
 class Engine:
+    in_place = False
+    """Overwrite changed pages in place: only for an output that no server reads
+    while pages are written (``serve``'s, whose requests wait for its rebuilds)."""
+
     def __init__(self, root: Path, config: Config, jobs: int = 0) -> None:
         self.root = root.resolve()
         self.config = config
@@ -72,6 +76,7 @@ class Engine:
         self.render_problems: tuple[Diagnostic, ...] = ()
         self._notes_dirty = True
         self._stamps_touched = False
+        self._unsaved = False
 
     def _global_key(self) -> str:
         parts = (
@@ -213,7 +218,11 @@ class Engine:
             state.manifest,
             clean,
             state.spans,
+            self.in_place,
         )
+        if self.in_place and not self._unsaved:
+            mark_unsaved(self.root, self.output)  # cleared when the state is saved
+            self._unsaved = True
         report = (lambda done, total: progress("render", done, total)) if progress else None
         outcomes = publish(job, refs, self.jobs, report)
         made = {o.url for o in outcomes}
@@ -266,9 +275,11 @@ class Engine:
             PARSER_KEY,
         )
         self._notes_dirty = False
+        self._unsaved = False
 
     def save_state(self) -> None:
         save(self.root, self.output, self.state, None, self.unreadable)
+        self._unsaved = False
 
     # -- helpers ------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from .write import WriteStats
 
 
 class LiveEngine(Engine):
+    in_place = True  # serve's own output: requests wait while pages are written
     pending: tuple[set[VaultPath], bool] | None = None
     """Notes whose search records (and whether graph data) still need writing."""
 

@@ -9,6 +9,7 @@ position) after each rebuild, or shows the build problem as an overlay.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import mimetypes
@@ -86,17 +87,19 @@ class ServerHandler(http.server.BaseHTTPRequestHandler):
         rel = path[len(base) :]
         if rel == EVENTS:
             return self._events(parse_qs(parts.query).get("since", [""])[0])
-        self.site.status.wait_ready()  # never serve a half-built site
-        target = self._resolve(rel)
-        if target is None:
+        data = None
+        with self.site.status.reading():  # never serve a half-built site
+            target = self._resolve(rel)
+            folder = target is not None and target.is_dir()
+            if target is not None and (path.endswith("/") or not folder):
+                target = target / "index.html" if folder else target
+                with contextlib.suppress(OSError):
+                    data = target.read_bytes()
+        if folder and not path.endswith("/"):
+            return self._redirect(parts.path + "/")
+        if target is None or data is None:
             return self._not_found(body)
-        if target.is_dir():
-            if not path.endswith("/"):
-                return self._redirect(parts.path + "/")
-            target = target / "index.html"
-            if not target.is_file():
-                return self._not_found(body)
-        self._file(target, 200, body)
+        self._file(target, data, 200, body)
 
     def _resolve(self, rel: str) -> Path | None:
         """The file a site-relative path names, or None if it is not safely inside."""
@@ -113,8 +116,7 @@ class ServerHandler(http.server.BaseHTTPRequestHandler):
 
     # -- responses ----------------------------------------------------------------------
 
-    def _file(self, target: Path, status: int, body: bool) -> None:
-        data = target.read_bytes()
+    def _file(self, target: Path, data: bytes, status: int, body: bool) -> None:
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind == "text/html":
             data = self._inject(data)
@@ -145,8 +147,11 @@ class ServerHandler(http.server.BaseHTTPRequestHandler):
 
     def _not_found(self, body: bool) -> None:
         page = Path(self.site.output) / "404.html"
-        if page.is_file():
-            return self._file(page, 404, body)
+        data = None
+        with self.site.status.reading(), contextlib.suppress(OSError):
+            data = page.read_bytes()
+        if data is not None:
+            return self._file(page, data, 404, body)
         self.send_response(404)
         self.send_header("Content-Length", "0")
         self.end_headers()

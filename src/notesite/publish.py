@@ -77,6 +77,8 @@ class Job:
     manifest: dict[str, str]
     clean: bool
     spans: dict[str, Span]
+    in_place: bool = False
+    """Overwrite changed pages instead of replacing them (see ``write_output``)."""
 
 
 _JOB: Job | None = None
@@ -160,7 +162,7 @@ def _publish_page(job: Job, number: int, page: Page, digest: str) -> Outcome:
             if spliced is not None:
                 return spliced
     rel, data, span = render_page(page, job.search_path, job.globals)
-    written_digest, written = write_output(job.output, rel, data, recorded, job.clean)
+    written_digest, written = write_output(job.output, rel, data, recorded, job.clean, job.in_place)
     return Outcome(number, page.url, digest, rel, written_digest, True, written, span)
 
 
@@ -194,7 +196,7 @@ def _splice(
     if file_digest(old) != recorded:
         return None
     data, span = splice_panels(page, job.search_path, job.globals, old, span)
-    written_digest, written = write_output(job.output, rel, data, recorded, job.clean)
+    written_digest, written = write_output(job.output, rel, data, recorded, job.clean, job.in_place)
     return Outcome(number, page.url, digest, rel, written_digest, True, written, span)
 
 

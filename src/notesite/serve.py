@@ -3,20 +3,21 @@
 Builds the site into the cache, serves it under the configured base path (so it
 looks exactly like GitHub Pages), watches the vault and rebuilds incrementally on
 save, and reloads every open tab through Server-Sent Events.  Like MkDocs' server
-it never serves a half-built site (requests wait for the rebuild in progress) and
-keeps serving the last good site when a build fails, showing the problem as an
+it never serves a half-built site (requests wait for the rebuild in progress, and
+a rebuild waits for the files being read to be read) and keeps serving the last good site when a build fails, showing the problem as an
 overlay until the next good build.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import http.server
 import signal
 import threading
 import uuid
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,11 +40,16 @@ class Status:
     epoch: int = 0
     building: bool = False
     problem: str | None = None
+    readers: int = 0
+    """Requests reading the site's files right now."""
     cond: threading.Condition = field(default_factory=threading.Condition)
 
     def begin(self) -> None:
+        """From now on requests wait; returns once no request is reading a file (the
+        builder rewrites pages in place, so no one may read one meanwhile)."""
         with self.cond:
             self.building = True
+            self.cond.wait_for(lambda: self.readers == 0)
 
     def end(self, problem: str | None) -> None:
         with self.cond:
@@ -52,9 +58,18 @@ class Status:
             self.epoch += 1
             self.cond.notify_all()
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
+    @contextlib.contextmanager
+    def reading(self, timeout: float = 30.0) -> Iterator[None]:
+        """Read the site's files: after the rebuild in progress, and none starts meanwhile."""
         with self.cond:
             self.cond.wait_for(lambda: not self.building, timeout)
+            self.readers += 1
+        try:
+            yield
+        finally:
+            with self.cond:
+                self.readers -= 1
+                self.cond.notify_all()
 
 
 class LiveSite:
