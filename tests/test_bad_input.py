@@ -12,6 +12,7 @@ from notesite.cli import main
 from notesite.diagnostics import Code, Severity
 from notesite.load import Model
 from notesite.sources import discover
+from notesite.templates import default_templates
 
 from .conftest import SAMPLE_VAULT
 
@@ -151,3 +152,22 @@ def test_a_broken_template_is_reported_and_the_rest_builds(
     )
     assert main(["build", str(vault), "-o", str(out)]) == 0
     assert '<p id="custom">Alignment overview</p>' in (out / note).read_text(encoding="utf-8")
+
+
+def test_a_macros_override_without_the_papers_row_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An older copy of ``_macros.html`` (no ``paper_row``) fails the papers page only,
+    with a message naming the missing macro."""
+    vault = tmp_path / "vault"
+    shutil.copytree(SAMPLE_VAULT, vault, ignore=shutil.ignore_patterns(".notesite-cache"))
+    macros = (default_templates() / "_macros.html").read_text(encoding="utf-8")
+    (vault / "templates").mkdir()
+    (vault / "templates/_macros.html").write_text(
+        macros[: macros.index("{#- One row of the papers table")], encoding="utf-8"
+    )
+    assert main(["build", str(vault), "-o", str(tmp_path / "out")]) == 1
+    report = capsys.readouterr().out
+    assert "_macros.html has no macro 'paper_row'" in report and "[template-error]" in report
+    assert not (tmp_path / "out/papers/index.html").exists()
+    assert (tmp_path / "out/notes/topics/alignment-overview/index.html").is_file()

@@ -377,3 +377,27 @@ def test_a_hub_change_reresolves_exactly_the_links_it_moves(
     # what a plain link lands on changed
     assert after["a/Other.md"] is before["a/Other.md"]
     assert (after["a/Plain.md"] is not before["a/Plain.md"]) == plain_moves
+
+
+def test_the_papers_table_renders_only_the_rows_that_changed(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from notesite import templates
+
+    rendered: list[object] = []
+    render = templates._Rows.render
+
+    def counting(self: templates._Rows, name: str, item: object) -> object:
+        rendered.append(item)
+        return render(self, name, item)
+
+    monkeypatch.setattr(templates._Rows, "render", counting)
+    ws.edit(DPO, lambda t: t.replace("title: DPO", "title: Direct preference optimisation", 1))
+    result = ws.engine.update([DPO])
+    ws.engine.finish()
+    done = list(rendered)
+    ws.check(result)  # the whole site is what a cold build makes
+    # the row of DPO's card shows the note's title
+    assert [getattr(item, "note_title", None) for item in done] == [
+        "Direct preference optimisation"
+    ]

@@ -12,7 +12,8 @@ The rules (a page is a function of its note and its graph neighbourhood):
 * the changed note's own pages;
 * pages showing its backlink context: the notes it links to, before and after;
 * notes whose links into it must be re-resolved (its headings, blocks or cards
-  moved) and notes that transclude it (their embed ranges or content changed);
+  moved) and notes that transclude it, when what they show of it changed (its
+  rendered body, its links, or where its headings and blocks are);
 * notes that list it as related, when its title or tags changed;
 * tag, author, papers, home, notes and missing pages when what they list of it
   (title, date, tags, card rows, dangling links, counts) changed.
@@ -107,12 +108,13 @@ def patch(
     old_notes = model.vault.notes
     before = {p: face(site, p) for p in changed}
     old_out = {p: set(model.graph.outgoing(p)) for p in changed}
-    embedders = {b.source for p in changed for b in model.graph.backlinks(p) if b.kind == "embed"}
 
     old_embeds = {p: _embeds(old_notes[p], model.resolution.targets[p]) for p in changed}
     renamed = {p for p in changed if names(old_notes[p]) != names(notes[p])}
     vault = _patched_vault(model.vault, {p: notes[p] for p in changed}, bool(renamed))
     moved = {p for p in changed if anchors(old_notes[p]) != anchors(notes[p])}
+    # what an embed of a moved note covers moves with it (the embedder's view says)
+    embedders = {b.source for p in moved for b in model.graph.backlinks(p) if b.kind == "embed"}
     keys = {k for p in renamed for k in _name_keys(old_notes[p]) | _name_keys(notes[p])}
     sources = _relinked(model, vault, moved | renamed, keys, changed)
     targets = dict(model.resolution.targets)
@@ -141,6 +143,16 @@ def patch(
     views = _patched_views(
         site.views, model, changed | sources | embedders, embeds_changed, authors_changed
     )
+    # notes whose embeds of a changed note show something new, transitively (a title
+    # is not part of an embed: the embedder lists it in its panels only)
+    shown = {
+        p
+        for p in changed
+        if p in moved
+        or old_notes[p].fragment != notes[p].fragment
+        or site.views.notes.get(p) != views.notes.get(p)
+    }
+    embedders |= {e for p in shown for e in _embedders(graph, p)}
     dates = dict(site.dates)
     for path in changed:
         dates[path] = notes[path].date or git.get(path, "")
@@ -282,7 +294,6 @@ def _pages(
     for path in changed:
         old, new = before[path], after[path]
         notes |= old_out[path] | set(graph.outgoing(path))
-        notes |= _embedders(graph, path)
         if old.title != new.title or old.tags != new.tags:
             panels |= {b.source for b in graph.backlinks(path)}
             for tag in old.tags | new.tags:

@@ -207,15 +207,18 @@ def publish(
     global _JOB
     _JOB = job
     jobs = jobs or default_jobs()
-    chunks = _schedule(refs)
+    heavy, light = _schedule(refs)
     # Everything alive now is the site: frozen, it is never scanned by the collector
     # (which ``_run`` calls after each chunk) and, in forked workers, never copied
     # by it either.
     gc.freeze()
     try:
         if jobs <= 1 or len(refs) < PARALLEL_MIN or not _can_fork():
+            chunks = heavy + light
             results: Iterable[list[Outcome]] = map(_run, chunks)
             return _collect(results, len(chunks), progress)
+        # this process takes chunks from the back: the heavy ones, first
+        chunks = light + heavy[::-1]
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(jobs - 1, mp_context=ctx, initializer=gc.disable) as pool:
             return _collect(_share(pool, chunks), len(chunks), progress)
@@ -250,18 +253,22 @@ def _share(
         raise
 
 
-def _schedule(refs: list[PageRef]) -> list[list[tuple[int, PageRef]]]:
-    """Chunks of numbered refs, the longest jobs first.
+def _schedule(
+    refs: list[PageRef],
+) -> tuple[list[list[tuple[int, PageRef]]], list[list[tuple[int, PageRef]]]]:
+    """Chunks of numbered refs: the heavy ones (one each), and the rest.
 
     The index pages (papers, all notes, home...) each list the whole vault and cost
-    as much as hundreds of note pages: sent last, one of them would leave a core
-    idle at the end of every build.  Each goes first, in a chunk of its own, so the
-    small note chunks fill in around it.
+    as much as hundreds of note pages: started last, one of them would leave a core
+    idle at the end of every build.  Each is a chunk of its own, done first, so the
+    small note chunks fill in around them; they are done by the main process, which
+    in ``serve`` lives on and keeps the rows of their long tables (see
+    ``templates._Rows``) for the next update.
     """
     numbered = list(enumerate(refs))
     heavy = [[item] for item in numbered if item[1][0] in SINGLE_URLS]
     rest = [item for item in numbered if item[1][0] not in SINGLE_URLS]
-    return heavy + [rest[i : i + CHUNK] for i in range(0, len(rest), CHUNK)]
+    return heavy, [rest[i : i + CHUNK] for i in range(0, len(rest), CHUNK)]
 
 
 def _collect(

@@ -55,14 +55,11 @@ class NoteView(NamedTuple):
 
 
 class Embedded(NamedTuple):
-    """Another note as seen from an embed: its fragment and its own views."""
+    """Another note as seen from an embed: its fragment and its own views (all that
+    filling the embed reads of it, so all a page digest needs)."""
 
-    title: str
-    url: Url | None
     fragment: Fragment
     view: NoteView
-    key: str = ""
-    """Content hash of the embedded note."""
 
 
 class Filler:

@@ -62,6 +62,7 @@ class Page:
 
 
 PANELS = "panels.html"
+MACROS = "_macros.html"
 
 Span = tuple[int, int]
 """Where the panels sit in a page's bytes."""
@@ -102,7 +103,11 @@ def page_digest(page: Page, global_key: str) -> str:
     body = page.body
     body_key = None
     if body is not None:
-        embedded = tuple((p, e.key, e.title, e.url, e.view) for p, e in body.embedded.items())
+        # what an embed shows of another note: its fragment (not its title or the rest
+        # of its file, so a hub's title change leaves the notes embedding it alone)
+        embedded = tuple(
+            (p, e.fragment.html, e.fragment.marks, e.view) for p, e in body.embedded.items()
+        )
         body_key = (body.key, body.view, body.segments, embedded)
     data = pickle.dumps(
         (global_key, page.url, page.template, page.absolute, page.context, body_key), 5
@@ -191,6 +196,48 @@ def _panels(
     return template.render(panels=page.panels, href=href, site=site, page_url=page.url)
 
 
+class _Rows:
+    """``row(macro, item)`` for a template: one row of a long listing (the papers
+    table has one per card), rendered by a macro of ``_macros.html``.
+
+    A row is a function of its item, so rows this process rendered for the same
+    page last time are reused: ``serve`` re-renders a 10,000-card papers table for
+    one changed title by rendering one row.  Rows live on the environment (new
+    templates, new rows) and only the last render's are kept.
+    """
+
+    def __init__(self, env: jinja2.Environment, page: Page, href: Callable[..., str], site: Any):
+        self.env, self.page, self.href, self.site = env, page, href, site
+        cache: dict[str, dict[Any, Markup]] = env.__dict__.setdefault("notesite_rows", {})
+        self.previous = cache.get(page.url, {})
+        self.current: dict[Any, Markup] = {}
+        self.module: Any = None
+
+    def __call__(self, name: str, item: Any) -> Markup:
+        key = (name, item)
+        try:
+            html = self.current.get(key) or self.previous.get(key)
+        except TypeError:  # an item that cannot be a key is rendered every time
+            return self.render(name, item)
+        if html is None:
+            html = self.render(name, item)
+        self.current[key] = html
+        return html
+
+    def render(self, name: str, item: Any) -> Markup:
+        if self.module is None:
+            values = {"href": self.href, "site": self.site, "page_url": self.page.url}
+            self.module = self.env.get_template(MACROS).make_module(values)
+        macro = getattr(self.module, name, None)
+        if macro is None:  # an override of _macros.html that lacks it
+            raise jinja2.UndefinedError(f"{MACROS} has no macro {name!r}")
+        return Markup(macro(item))
+
+    def keep(self) -> None:
+        if self.current:
+            self.env.__dict__["notesite_rows"][self.page.url] = self.current
+
+
 def render_page(
     page: Page, search_path: tuple[str, ...], site: dict[str, Any]
 ) -> tuple[str, bytes, Span | None]:
@@ -198,6 +245,7 @@ def render_page(
     in any process."""
     env = environment(search_path)
     href = _href(page, site)
+    rows = _Rows(env, page, href, site)
     context = dict(page.context)
     if page.body is not None:
         body = page.body
@@ -212,7 +260,9 @@ def render_page(
     if page.panels is not None:
         panels = _panels(page, env, href, site)
         context["panels_html"] = Markup(panels)
-    html = env.get_template(page.template).render(context, href=href, site=site, page_url=page.url)
+    template = env.get_template(page.template)
+    html = template.render(context, href=href, site=site, page_url=page.url, row=rows)
+    rows.keep()
     data = html.encode("utf-8")
     span = None
     if panels:

@@ -48,11 +48,7 @@ class Views:
                     continue
                 seen.add(target)
                 stack.append(target)
-                note = model.vault.notes[target]
-                url = model.vault.urls[target] if target in self.published else None
-                found[target] = Embedded(
-                    note.title, url, note.fragment, self.notes[target], note.content_hash
-                )
+                found[target] = Embedded(model.vault.notes[target].fragment, self.notes[target])
         return dict(sorted(found.items()))
 
 
