@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from pathlib import Path
 
 from .cache import Stamp, load_notes
+from .config import Config
 from .diagnostics import Severity
 from .engine import PARSER_KEY, Engine, template_search_path
 from .incremental import patch, structural
@@ -24,13 +26,18 @@ from .results import BuildResult, Clock, NoteErrors
 from .search import SearchIndex
 from .site import Site, site_globals
 from .sources import SourceFile, discover, excluded_path, read_source
-from .templates import compile_templates, environment
+from .templates import compile_templates, environment, keep_rows
 from .theme import extra_css
 from .write import WriteStats
 
 
 class LiveEngine(Engine):
     in_place = True  # serve's own output: requests wait while pages are written
+
+    def __init__(self, root: Path, config: Config, jobs: int = 0) -> None:
+        super().__init__(root, config, jobs)
+        keep_rows(self.search_path)
+
     pending: tuple[set[VaultPath], bool] | None = None
     """Notes whose search records (and whether graph data) still need writing."""
 
@@ -121,6 +128,7 @@ class LiveEngine(Engine):
         """Templates or theme files changed: re-render every page, parse nothing."""
         environment.cache_clear()
         self.search_path = template_search_path(self.root, self.config)
+        keep_rows(self.search_path)
         self.globals = site_globals(self.config, extra_css(self.search_path))
         self.key = self._global_key()
         self.site = dataclasses.replace(self.understood(), globals=self.globals)

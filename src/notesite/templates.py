@@ -200,16 +200,17 @@ class _Rows:
     """``row(macro, item)`` for a template: one row of a long listing (the papers
     table has one per card), rendered by a macro of ``_macros.html``.
 
-    A row is a function of its item, so rows this process rendered for the same
-    page last time are reused: ``serve`` re-renders a 10,000-card papers table for
-    one changed title by rendering one row.  Rows live on the environment (new
-    templates, new rows) and only the last render's are kept.
+    A row is a function of its item, so in a long-lived process (``serve``, see
+    ``keep_rows``) rows rendered for the same page last time are reused: a
+    10,000-card papers table is re-rendered for one changed title by rendering one
+    row.  Rows live on the environment (new templates, new rows) and only the last
+    render's are kept.
     """
 
     def __init__(self, env: jinja2.Environment, page: Page, href: Callable[..., str], site: Any):
         self.env, self.page, self.href, self.site = env, page, href, site
-        cache: dict[str, dict[Any, Markup]] = env.__dict__.setdefault("notesite_rows", {})
-        self.previous = cache.get(page.url, {})
+        self.cache: dict[str, dict[Any, Markup]] | None = env.__dict__.get("notesite_rows")
+        self.previous = self.cache.get(page.url, {}) if self.cache is not None else {}
         self.current: dict[Any, Markup] = {}
         self.module: Any = None
 
@@ -234,8 +235,13 @@ class _Rows:
         return Markup(macro(item))
 
     def keep(self) -> None:
-        if self.current:
-            self.env.__dict__["notesite_rows"][self.page.url] = self.current
+        if self.cache is not None and self.current:
+            self.cache[self.page.url] = self.current
+
+
+def keep_rows(search_path: tuple[str, ...]) -> None:
+    """Keep rendered rows for the next render (a process that renders again and again)."""
+    environment(search_path).__dict__.setdefault("notesite_rows", {})
 
 
 def render_page(
