@@ -23,16 +23,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from typing import NamedTuple
 
+from .affected import ancestors, coauthor_notes, face, pages_to_check, transcluders
 from .diagnostics import Diagnostic, sort_key
-from .graph import LinkGraph
 from .load import Model
 from .model import Note
 from .paths import VaultPath, name_key
 from .refs import PageRef
 from .resolve import Resolution, Target, lands_elsewhere, resolve_note
-from .site import PROLIFIC, Site
+from .site import Site
 from .tags import tag_identity
 from .vault import Vault, duplicate_cards, name_tables
 from .views import ViewBuilder, Views, author_urls, embed_cycles
@@ -56,36 +55,6 @@ def anchors(note: Note) -> tuple[object, ...]:
         tuple(b.id for b in note.blocks),
         tuple((c.anchor, c.start, c.end) for c in note.cards),
         note.fragment.marks,
-    )
-
-
-class Face(NamedTuple):
-    """What index pages show of a note."""
-
-    title: str
-    date: str
-    tags: frozenset[str]
-    cards: tuple[object, ...]
-    dangling: tuple[tuple[str, int], ...]
-    links: int
-
-
-def face(site: Site, path: VaultPath) -> Face:
-    note = site.model.vault.notes[path]
-    graph = site.model.graph
-    cards = tuple((c.title, c.authors, c.et_al, c.tags, c.paper, c.talk) for c in note.cards)
-    dangling = tuple(
-        (t.name, link.line)
-        for link, t in zip(note.links, site.model.resolution.targets[path], strict=True)
-        if t.kind == "missing"
-    )
-    return Face(
-        note.title,
-        site.dates.get(path, ""),
-        frozenset(graph.tags_of(path)),
-        cards,
-        dangling,
-        len(note.links),
     )
 
 
@@ -152,7 +121,7 @@ def patch(
         or old_notes[p].fragment != notes[p].fragment
         or site.views.notes.get(p) != views.notes.get(p)
     }
-    embedders |= {e for p in shown for e in _embedders(graph, p)}
+    embedders |= {e for p in shown for e in transcluders(graph, p)}
     dates = dict(site.dates)
     for path in changed:
         dates[path] = notes[path].date or git.get(path, "")
@@ -171,12 +140,12 @@ def patch(
     # a moved card page is linked from its co-authors' card pages too
     moved_authors = [a for p in shifted for c in vault.notes[p].cards for a in c.authors]
     extra |= coauthor_notes(graph, moved_authors, 0)
-    refs = _pages(new_site, changed, before, after, old_out, extra, same - extra)
+    refs = pages_to_check(new_site, changed, before, after, old_out, extra, same - extra)
     if dangling:
         refs += [("missing", ""), ("home", "")]
     for path in sorted(shifted - changed):
         cards = new_site.model.vault.notes[path].cards
-        refs += [("tag", a) for c in cards for t in c.tags for a in _ancestors(tag_identity(t))]
+        refs += [("tag", a) for c in cards for t in c.tags for a in ancestors(tag_identity(t))]
         refs += [("author", name_key(a)) for c in cards for a in c.authors]
         refs += [("papers", ""), ("home", "")]
     return new_site, list(dict.fromkeys(refs))
@@ -273,83 +242,3 @@ def _patched_views(
     for path in redo:
         notes[path] = builder.note(model.vault.notes[path])
     return Views(notes, views.published, urls, cyclic, problems)
-
-
-def _pages(
-    site: Site,
-    changed: set[VaultPath],
-    before: dict[VaultPath, Face],
-    after: dict[VaultPath, Face],
-    old_out: dict[VaultPath, set[VaultPath]],
-    extra: set[VaultPath],
-    panels_only: set[VaultPath],
-) -> list[PageRef]:
-    graph = site.model.graph
-    notes: set[VaultPath] = set(changed) | extra
-    panels: set[VaultPath] = set(panels_only)
-    """Notes whose own page only may change (it lists a changed note's title)."""
-    tags: set[str] = set()
-    authors: set[str] = set()
-    singles: set[str] = set()
-    for path in changed:
-        old, new = before[path], after[path]
-        notes |= old_out[path] | set(graph.outgoing(path))
-        if old.title != new.title or old.tags != new.tags:
-            panels |= {b.source for b in graph.backlinks(path)}
-            for tag in old.tags | new.tags:
-                members = graph.tags.get(tag)
-                if members is not None and len(members.notes) <= 100:
-                    panels |= set(members.notes)
-        if old.title != new.title or old.tags != new.tags or old.cards != new.cards:
-            tags |= {a for t in old.tags | new.tags for a in _ancestors(t)}
-            for cards in (old.cards, new.cards):
-                authors |= {name_key(a) for c in cards for a in c[1]}  # type: ignore[index]
-                tags |= {a for c in cards for t in c[3] for a in _ancestors(tag_identity(t))}  # type: ignore[index]
-            singles |= {"papers", "home", "tags", "authors"}
-            writers = [a for cards in (old.cards, new.cards) for c in cards for a in c[1]]  # type: ignore[index]
-            notes |= coauthor_notes(graph, writers, max(len(old.cards), len(new.cards)))
-        if old.title != new.title or len(old.cards) != len(new.cards):
-            singles |= {"notes", "missing"}
-        if old.date != new.date or old.links != new.links:
-            singles.add("home")
-        if old.dangling != new.dangling:
-            singles |= {"missing", "home"}
-    if any(p in ("index.md", "Home.md", "home.md", "README.md") for p in changed | extra):
-        singles.add("home")
-    refs: list[PageRef] = [("note", p) for p in sorted(notes) if p in site.published]
-    refs += [("page", p) for p in sorted(panels - notes) if p in site.published]
-    refs += [(s, "") for s in sorted(singles)]
-    refs += [("tag", t) for t in sorted(tags)]
-    refs += [("author", a) for a in sorted(authors)]
-    return refs
-
-
-def coauthor_notes(graph: LinkGraph, authors: Iterable[str], slack: int) -> set[VaultPath]:
-    """Notes whose card pages list cards by these authors under "same authors".
-
-    ``slack``: cards the change may have added to or taken from an author, so that an
-    author it took past ``PROLIFIC`` still reaches the pages that listed them."""
-    found: set[VaultPath] = set()
-    for key in {name_key(a) for a in authors}:
-        info = graph.authors.get(key)
-        if info is not None and len(info.cards) <= PROLIFIC + slack:
-            found |= {p for p, _ in info.cards}
-    return found
-
-
-def _embedders(graph: object, path: VaultPath) -> set[VaultPath]:
-    """Notes that transclude ``path``, directly or through other embeds."""
-    found: set[VaultPath] = set()
-    stack = [path]
-    while stack:
-        current = stack.pop()
-        for b in graph.backlinks(current):  # type: ignore[attr-defined]
-            if b.kind == "embed" and b.source not in found:
-                found.add(b.source)
-                stack.append(b.source)
-    return found
-
-
-def _ancestors(tag: str) -> list[str]:
-    parts = tag.split("/")
-    return ["/".join(parts[: d + 1]) for d in range(len(parts))]
