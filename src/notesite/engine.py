@@ -30,7 +30,7 @@ from .paths import Url, VaultPath, output_path
 from .publish import Job, publish, record
 from .refs import PageRef, all_refs, retired
 from .resolve import resolve
-from .results import BuildResult, Clock
+from .results import BuildResult, Clock, all_diagnostics, summary
 from .search import SearchIndex
 from .site import Site, site_globals
 from .sources import SourceFile, discover, read_source
@@ -300,19 +300,8 @@ class Engine:
     ) -> BuildResult:
         site = self.site
         if site is not None:
-            self.state.diagnostics = tuple(
-                sorted(
-                    (*site.model.diagnostics, *site.views.diagnostics, *self.render_problems),
-                    key=sort_key,
-                )
-            )
-            notes = site.model.vault.notes.values()
-            self.state.summary = {
-                "notes": len(site.model.vault.notes),
-                "cards": sum(len(n.cards) for n in notes),
-                "links": sum(len(n.links) for n in notes),
-                "dangling": len(site.model.graph.missing),
-            }
+            self.state.diagnostics = all_diagnostics(site.model, site.views, self.render_problems)
+            self.state.summary = summary(site.model)
             if save:
                 self.save_state()
         return BuildResult(

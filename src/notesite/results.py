@@ -6,8 +6,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, sort_key
 from .load import Model
+from .views import Views
 from .write import WriteStats
 
 
@@ -46,3 +47,20 @@ class Clock:
         now = time.perf_counter()
         self.stages[stage] = self.stages.get(stage, 0.0) + now - self.last
         self.last = now
+
+
+def all_diagnostics(
+    model: Model, views: Views, render_problems: tuple[Diagnostic, ...]
+) -> tuple[Diagnostic, ...]:
+    """Every problem of a build, in report order: the vault's, the views', the templates'."""
+    return tuple(sorted((*model.diagnostics, *views.diagnostics, *render_problems), key=sort_key))
+
+
+def summary(model: Model) -> dict[str, int]:
+    notes = model.vault.notes.values()
+    return {
+        "notes": len(model.vault.notes),
+        "cards": sum(len(n.cards) for n in notes),
+        "links": sum(len(n.links) for n in notes),
+        "dangling": len(model.graph.missing),
+    }
