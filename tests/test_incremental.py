@@ -48,7 +48,10 @@ class Workspace:
 
     def edit(self, rel: str, change: Callable[[str], str]) -> None:
         path = self.vault / rel
-        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        edited = change(text)
+        assert edited != text, f"the edit changes nothing in {rel}"
+        path.write_text(edited, encoding="utf-8")
 
     def update(self, *paths: str) -> BuildResult:
         result = self.engine.update(paths)
@@ -222,7 +225,7 @@ def test_hub_page_ignores_edits_beyond_its_listed_backlinks(tmp_path: Path) -> N
 
 def test_alias_change(ws: Workspace) -> None:
     # DPO's alias "Direct Preference Optimization" is used by links elsewhere
-    ws.edit(DPO, lambda t: t.replace("Direct Preference Optimization]", "DPO paper]", 1))
+    ws.edit(DPO, lambda t: t.replace("  - Direct Preference Optimization\n", "  - DPO paper\n", 1))
     ws.update(DPO)
 
 
@@ -401,3 +404,67 @@ def test_the_papers_table_renders_only_the_rows_that_changed(
     assert [getattr(item, "note_title", None) for item in done] == [
         "Direct preference optimisation"
     ]
+
+
+FRESH_EDITS = {
+    "body": (DPO, lambda t: t + "\nA new closing thought about preference data.\n", True),
+    "hub title": (
+        OVERVIEW,
+        lambda t: t.replace("title: Alignment overview", "title: Alignment, an overview", 1),
+        True,
+    ),
+    "heading": (
+        OVERVIEW,
+        lambda t: t.replace("## The KL-regularised objective", "## The KL objective", 1),
+        True,
+    ),
+    "alias": (
+        DPO,
+        lambda t: t.replace("  - Direct Preference Optimization\n", "  - DPO paper\n", 1),
+        True,
+    ),
+    "card title": (
+        "papers/scaling/Scaling and generalization.md",
+        lambda t: t.replace("## Chinchilla ^chinchilla", "## Chinchilla scaling ^chinchilla", 1),
+        True,
+    ),
+    "tag": (DPO, lambda t: t + "\nAlso #brand-new/tag here.\n", True),
+    "embedded section": (
+        "topics/Scaling laws.md",
+        lambda t: t.replace(
+            "## Chinchilla correction", "## Chinchilla correction\n\nFresh embedded sentence.\n", 1
+        ),
+        True,
+    ),
+    "publish": (DPO, lambda t: t.replace("---\n", "---\npublish: false\n", 1), False),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FRESH_EDITS))
+def test_a_fresh_build_after_an_edit_patches_the_last_site_like_serve(
+    tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``notesite build`` after editing a note (a new process: state and notes from the
+    cache) patches the site the last build saw, as serve does, instead of checking
+    every page; and makes exactly what a cold build makes."""
+    rel, change, patched = FRESH_EDITS[kind]
+    ws = Workspace.__new__(Workspace)
+    ws.vault, ws.out, ws.cold = tmp_path / "vault", tmp_path / "out", tmp_path / "cold"
+    shutil.copytree(SAMPLE_VAULT, ws.vault, ignore=shutil.ignore_patterns(".notesite-cache"))
+    config = load_config(ws.vault).replace(output=str(ws.out))
+    Engine(ws.vault, config, jobs=1).build()
+    ws.edit(rel, change)
+    seen: list[object] = []
+    previous_site = Engine._previous_site
+
+    def spy(self: Engine, before: dict[str, object]) -> object:
+        seen.append(previous_site(self, before))  # type: ignore[arg-type]
+        return seen[-1]
+
+    monkeypatch.setattr(Engine, "_previous_site", spy)
+    fresh = Engine(ws.vault, config, jobs=1)
+    result = fresh.build()
+    assert (seen[0] is not None) == patched
+    ws.check(result)
+    if patched:
+        assert result.rendered < len(fresh.state.digests) / 2

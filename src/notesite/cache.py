@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -19,7 +20,7 @@ from typing import Any, NamedTuple
 from .diagnostics import Diagnostic
 from .model import Note
 from .paths import VaultPath
-from .sources import SourceFile
+from .sources import SourceFile, read_source
 
 CACHE_DIR = ".notesite-cache"
 
@@ -149,3 +150,33 @@ def save(
         _save(folder / "notes.pkl", (parser_key, notes, unreadable))
     _save(_state_file(root, output), state)
     _unsaved_file(root, output).unlink(missing_ok=True)
+
+
+def compare_stamps(
+    root: Path, notes: Iterable[VaultPath], stamps: dict[VaultPath, Stamp]
+) -> tuple[list[SourceFile], set[VaultPath], bool]:
+    """The notes whose bytes changed since their stamps (size, modification time,
+    content hash) were taken, and the stamped notes that are gone; ``stamps`` is
+    updated, and the flag says whether any stamp changed."""
+    changed: list[SourceFile] = []
+    paths = list(notes)
+    current = set(paths)
+    touched = False
+    for path in paths:
+        try:
+            stat = os.stat(root / path)
+        except OSError:
+            current.discard(path)
+            continue
+        old = stamps.get(path)
+        if old is not None and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
+            continue
+        source = read_source(root, path)
+        stamps[path] = Stamp(stat.st_size, stat.st_mtime_ns, source.content_hash)
+        touched = True
+        if old is None or old.digest != source.content_hash:
+            changed.append(source)
+    removed = set(stamps) - current
+    for path in removed:
+        del stamps[path]
+    return changed, removed, touched

@@ -17,11 +17,20 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import __version__
-from .cache import Stamp, State, load_notes, load_state, mark_unsaved, model_fingerprint, save
+from .cache import (
+    State,
+    compare_stamps,
+    load_notes,
+    load_state,
+    mark_unsaved,
+    model_fingerprint,
+    save,
+)
 from .config import Config
 from .diagnostics import Diagnostic, sort_key
 from .gitdates import commit_dates, git_head
 from .graph import LinkGraph
+from .incremental import patch, structural
 from .load import Model, output_dir, parse_all
 from .markdown import MARKDOWN_VERSION
 from .model import Note
@@ -40,6 +49,8 @@ from .vault import Vault
 from .write import WriteStats, check_output_dir, remove_files, write_site
 
 PARSER_KEY = f"{__version__}/{MARKDOWN_VERSION}/{model_fingerprint()}"
+# More changed notes than this: a full pass (patching costs per changed note).
+PATCH_MAX = 50
 
 
 def template_search_path(root: Path, config: Config) -> tuple[str, ...]:
@@ -97,6 +108,7 @@ class Engine:
         clock = Clock()
         if not clean and not self.notes:
             self.state = load_state(self.root, self.output, self.key)
+        assets, last_head = self.state.assets, self.state.git_head
         changed, removed = self.scan()  # load: which files differ from the last build
         clock("load")
         head = git_head(self.root)
@@ -114,12 +126,22 @@ class Engine:
         if not self.notes and not clean:
             self.notes, self.unreadable = load_notes(self.root, PARSER_KEY)
             self._notes_dirty = False
+        before = {s.path: self.notes.get(s.path) for s in changed}
         self.parse(changed, removed)  # parse: only new or changed notes
         clock("parse")
-        site = self.understand()  # index, resolve, graph, views
+        # a few notes edited in place since a good build: patch the site that build
+        # saw, as serve does, and check only the pages the edits reach
+        same = not clean and not removed and assets == self.state.assets and head == last_head
+        previous = self._previous_site(before) if same else None
+        if previous is not None:
+            site, refs = patch(previous, self.notes, set(before), self.git_dates)
+            self.site = site
+        else:
+            site = self.understand()  # index, resolve, graph, views
+            refs = all_refs(site)
         clock("resolve")
         rendered, stats = self.render_and_write(
-            site, all_refs(site), clean, progress
+            site, refs, clean, progress, complete=previous is None, previous=previous
         )  # changed pages
         clock("render")
         extra = self.write_extras(site, clean)
@@ -128,30 +150,30 @@ class Engine:
         stats += extra
         return self._result(clock, rendered, stats)
 
+    def _previous_site(self, before: dict[VaultPath, Note | None]) -> Site | None:
+        """The site the last build made, if ``before`` (the changed notes as it saw
+        them) were edited in place (see ``incremental.patch``) and that build's pages
+        are all there and good; None: a full pass."""
+        old = {p: n for p, n in before.items() if n is not None}
+        if not old or len(old) != len(before) or len(old) > PATCH_MAX:
+            return None
+        if structural(old, self.notes, old) or "" in self.state.digests.values():
+            return None  # identity changes, or pages a template failed on to retry
+        if not self._outputs_intact():
+            return None
+        edited = {p: self.notes[p] for p in old}
+        self.notes.update(old)
+        try:
+            return self.understand()
+        finally:
+            self.notes.update(edited)
+
     def scan(self) -> tuple[list[SourceFile], set[VaultPath]]:
         """Read the notes whose size or modification time changed since the last build."""
         inventory = discover(self.root, self.config.exclude, skip=(self.output,))
         self.state.assets = inventory.assets
-        stamps = self.state.stamps
-        changed: list[SourceFile] = []
-        current = set(inventory.notes)
-        for path in inventory.notes:
-            try:
-                stat = os.stat(self.root / path)
-            except OSError:
-                current.discard(path)
-                continue
-            old = stamps.get(path)
-            if old is not None and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
-                continue
-            source = read_source(self.root, path)
-            stamps[path] = Stamp(stat.st_size, stat.st_mtime_ns, source.content_hash)
-            self._stamps_touched = True
-            if old is None or old.digest != source.content_hash:
-                changed.append(source)
-        removed = set(stamps) - current
-        for path in removed:
-            del stamps[path]
+        changed, removed, touched = compare_stamps(self.root, inventory.notes, self.state.stamps)
+        self._stamps_touched |= touched
         return changed, removed
 
     def parse(self, changed: list[SourceFile], removed: set[VaultPath]) -> None:
