@@ -92,14 +92,17 @@ class SearchIndex:
         # term -> (doc ids, weights) as typed arrays: 5 bytes a posting, and kept in doc
         # order, so a document is found by bisection when it changes
         self.shards: dict[str, dict[str, tuple[array[int], array[int]]]] = defaultdict(dict)
+        postings: dict[str, tuple[array[int], array[int]]] = {}
         for number, doc in enumerate(self.docs):
             for term, weight in unpack(doc.weights):
-                table = self.shards[shard_name(term)]
-                if term not in table:
-                    table[term] = (array("i"), array("B"))
-                ids, values = table[term]
-                ids.append(number)
-                values.append(weight)
+                entry = postings.get(term)
+                if entry is None:
+                    entry = postings[term] = (array("i"), array("B"))
+                entry[0].append(number)
+                entry[1].append(weight)
+        # shards hold their terms in first-seen order, as when built one doc at a time
+        for term, entry in postings.items():  # each term once, not once per posting
+            self.shards[shard_name(term)][term] = entry
 
     def _add(self, number: int, doc: SearchDoc) -> set[str]:
         touched = set()
