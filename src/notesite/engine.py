@@ -131,8 +131,8 @@ class Engine:
         clock("parse")
         # a few notes edited in place since a good build: patch the site that build
         # saw, as serve does, and check only the pages the edits reach
-        same = not clean and not removed and assets == self.state.assets and head == last_head
-        previous = self._previous_site(before) if same else None
+        patchable = not clean and not removed and assets == self.state.assets and head == last_head
+        previous = self._previous_site(before) if patchable else None
         if previous is not None:
             site, refs = patch(previous, self.notes, set(before), self.git_dates)
             self.site = site

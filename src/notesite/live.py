@@ -33,13 +33,12 @@ from .write import WriteStats
 
 class LiveEngine(Engine):
     in_place = True  # serve's own output: requests wait while pages are written
+    pending: tuple[set[VaultPath], bool] | None = None
+    """Notes whose search records (and whether graph data) still need writing."""
 
     def __init__(self, root: Path, config: Config, jobs: int = 0) -> None:
         super().__init__(root, config, jobs)
         keep_rows(self.search_path)
-
-    pending: tuple[set[VaultPath], bool] | None = None
-    """Notes whose search records (and whether graph data) still need writing."""
 
     def update(self, paths: Iterable[str], fail_on_errors: bool = False) -> BuildResult:
         """Rebuild after files (vault-relative paths) changed on disk: a partial build

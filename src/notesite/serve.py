@@ -4,8 +4,9 @@ Builds the site into the cache, serves it under the configured base path (so it
 looks exactly like GitHub Pages), watches the vault and rebuilds incrementally on
 save, and reloads every open tab through Server-Sent Events.  Like MkDocs' server
 it never serves a half-built site (requests wait for the rebuild in progress, and
-a rebuild waits for the files being read to be read) and keeps serving the last good site when a build fails, showing the problem as an
-overlay until the next good build.
+a rebuild waits for the files being read to be read) and keeps serving the last
+good site when a build fails, showing the problem as an overlay until the next
+good build.
 """
 
 from __future__ import annotations
@@ -59,10 +60,13 @@ class Status:
             self.cond.notify_all()
 
     @contextlib.contextmanager
-    def reading(self, timeout: float = 30.0) -> Iterator[None]:
-        """Read the site's files: after the rebuild in progress, and none starts meanwhile."""
+    def reading(self) -> Iterator[None]:
+        """Read the site's files: after the rebuild in progress, and none starts meanwhile.
+
+        No timeout: the builder overwrites pages in place, so a request that stopped
+        waiting could read half a page; ``rebuild`` always ends what it begins."""
         with self.cond:
-            self.cond.wait_for(lambda: not self.building, timeout)
+            self.cond.wait_for(lambda: not self.building)
             self.readers += 1
         try:
             yield
@@ -97,9 +101,13 @@ class LiveSite:
     def rebuild(self, batch: Batch) -> None:
         """Apply one batch of changes in the builder; the server keeps serving."""
         self.status.begin()
-        report = self.builder.apply(batch)
-        self._take(report)
-        self.status.end(report.problem)
+        problem: str | None = "the rebuild stopped unexpectedly; see the log"
+        try:
+            report = self.builder.apply(batch)
+            problem = report.problem
+            self._take(report)
+        finally:
+            self.status.end(problem)
 
     def _take(self, report: Report) -> None:
         for line in report.log:

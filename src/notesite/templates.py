@@ -215,9 +215,11 @@ class _Rows:
         self.module: Any = None
 
     def __call__(self, name: str, item: Any) -> Markup:
+        if self.cache is None:  # a one-shot build: nothing to reuse, nothing to keep
+            return self.render(name, item)
         key = (name, item)
         try:
-            html = self.current.get(key) or self.previous.get(key)
+            html = self.previous.get(key)
         except TypeError:  # an item that cannot be a key is rendered every time
             return self.render(name, item)
         if html is None:
