@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-import notesite.publish as publish
+import notesite.renderer as renderer
 from notesite.config import load_config
 from notesite.engine import Engine
 from notesite.paths import VaultPath
@@ -32,7 +32,7 @@ def ws(tmp_path: Path) -> Workspace:
 def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """How many pages were rendered in full, and how many got new panels spliced in."""
     seen: Counter[str] = Counter()
-    render, splice = publish.render_page, publish.splice_panels
+    render, splice = renderer.render_page, renderer.splice_panels
 
     def counted_render(page: Any, *args: Any) -> Any:
         seen["render:" + page.template] += 1
@@ -42,8 +42,8 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         seen["splice"] += 1
         return splice(page, *args)
 
-    monkeypatch.setattr(publish, "render_page", counted_render)
-    monkeypatch.setattr(publish, "splice_panels", counted_splice)
+    monkeypatch.setattr(renderer, "render_page", counted_render)
+    monkeypatch.setattr(renderer, "splice_panels", counted_splice)
     return seen
 
 

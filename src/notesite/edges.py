@@ -7,6 +7,7 @@ and the new one added without touching the rest (``graph.LinkGraph.add``).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -46,47 +47,71 @@ class Edge(NamedTuple):
     """Index of the link in the source note, for link-like edges."""
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Contribution:
-    """Everything one note adds to the graph, so it can be taken back out."""
+    """Everything one note adds to the graph, so it can be taken back out.
 
-    edges: list[Edge] = field(default_factory=list)
+    A vault holds one per note and ~20 edges per note: node names are shared (one
+    string per node, not one per edge) and the pair sets are sorted tuples, which
+    halves the graph's memory.
+    """
+
+    edges: tuple[Edge, ...] = ()
     backlinks: dict[VaultPath, list[Backlink]] = field(default_factory=dict)
     cards: dict[CardKey, list[Backlink]] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
     """Tag identity -> spelling used by this note."""
-    tag_cards: set[tuple[str, CardKey]] = field(default_factory=set)
+    tag_cards: tuple[tuple[str, CardKey], ...] = ()
     authors: dict[str, str] = field(default_factory=dict)
     """Author key -> spelling used by this note."""
-    author_cards: set[tuple[str, CardKey]] = field(default_factory=set)
-    missing: list[tuple[str, str, int]] = field(default_factory=list)
+    author_cards: tuple[tuple[str, CardKey], ...] = ()
+    missing: tuple[tuple[str, str, int], ...] = ()
     """``(key, name as written, line)`` of each dangling link."""
 
 
 def contribution(note: Note, targets: tuple[Target, ...]) -> Contribution:
-    c = Contribution()
     path = note.path
+    me = note_node(path)
+    cards = [card_node(path, k) for k in range(len(note.cards))]
+    edges: list[Edge] = []
+    tags: dict[str, str] = {}
+    tag_cards: set[tuple[str, CardKey]] = set()
+    authors: dict[str, str] = {}
+    author_cards: set[tuple[str, CardKey]] = set()
+    missing: list[tuple[str, str, int]] = []
+    backlinks: dict[VaultPath, list[Backlink]] = {}
+    card_backlinks: dict[CardKey, list[Backlink]] = {}
+
+    def tag(name: str, card: int | None, line: int) -> None:
+        ident = tag_identity(name)
+        tags.setdefault(ident, name)
+        node = sys.intern("tag:" + ident)
+        edges.append(Edge(me, node, "tag", line))
+        if card is not None:
+            tag_cards.add((ident, (path, card)))
+            edges.append(Edge(cards[card], node, "tag", line))
+
     for k, card in enumerate(note.cards):
-        c.edges.append(Edge(note_node(path), card_node(path, k), "contains", card.line))
+        edges.append(Edge(me, cards[k], "contains", card.line))
         for name in card.authors:
             key = name_key(name)
-            c.authors.setdefault(key, name)
-            c.author_cards.add((key, (path, k)))
-            c.edges.append(Edge(card_node(path, k), "author:" + key, "author", card.line))
+            authors.setdefault(key, name)
+            author_cards.add((key, (path, k)))
+            edges.append(Edge(cards[k], sys.intern("author:" + key), "author", card.line))
         if card.from_frontmatter:
             for name in card.tags:
-                _tag(c, name, path, k, 1)
-    for tag in note.tags:
-        _tag(c, tag.name, path, tag.card, tag.line)
+                tag(name, k, 1)
+    for t in note.tags:
+        tag(t.name, t.card, t.line)
     for index, (link, target) in enumerate(zip(note.links, targets, strict=True)):
         if target.kind in ("asset", "outside", "missing-asset"):
             continue
-        source = card_node(path, link.card) if link.card is not None else note_node(path)
+        source = cards[link.card] if link.card is not None else me
         kind = "related" if link.related else ("embed" if link.kind == "embed" else "link")
         if target.kind == "missing":
             key = name_key(target.name)
-            c.missing.append((key, target.name, link.line))
-            c.edges.append(Edge(source, "missing:" + key, kind, link.line, index))
+            missing.append((key, target.name, link.line))
+            edges.append(Edge(source, sys.intern("missing:" + key), kind, link.line, index))
             continue
         assert target.path is not None
         dest = (
@@ -94,20 +119,20 @@ def contribution(note: Note, targets: tuple[Target, ...]) -> Contribution:
             if target.card is not None
             else note_node(target.path)
         )
-        c.edges.append(Edge(source, dest, kind, link.line, index))
+        edges.append(Edge(source, sys.intern(dest), kind, link.line, index))
         if target.path == path:
             continue  # a note's links to itself are navigation, not backlinks
         back = Backlink(path, link.card, link.line, index, kind)
-        c.backlinks.setdefault(target.path, []).append(back)
+        backlinks.setdefault(target.path, []).append(back)
         if target.card is not None:
-            c.cards.setdefault((target.path, target.card), []).append(back)
-    return c
-
-
-def _tag(c: Contribution, name: str, path: VaultPath, card: int | None, line: int) -> None:
-    ident = tag_identity(name)
-    c.tags.setdefault(ident, name)
-    c.edges.append(Edge(note_node(path), "tag:" + ident, "tag", line))
-    if card is not None:
-        c.tag_cards.add((ident, (path, card)))
-        c.edges.append(Edge(card_node(path, card), "tag:" + ident, "tag", line))
+            card_backlinks.setdefault((target.path, target.card), []).append(back)
+    return Contribution(
+        tuple(edges),
+        backlinks,
+        card_backlinks,
+        tags,
+        tuple(sorted(tag_cards)),
+        authors,
+        tuple(sorted(author_cards)),
+        tuple(missing),
+    )

@@ -1,72 +1,47 @@
 """Emit, fingerprint, render and write pages, on every core.
 
-Work is a list of ``PageRef`` (see ``refs``).  Workers are forked after the vault
-is understood, so each inherits the whole site and needs only a list of refs:
-nothing big is pickled, and emitting page contexts, fingerprinting them, rendering
-templates and writing files all run in parallel (the main process takes its share).
-A page whose fingerprint matches the last build (and whose file is still there) is
-skipped; a note page whose fingerprint changed in its side panels only gets new
-panels spliced into its last bytes.
+Work is a list of ``PageRef`` (see ``refs``).  This process holds the site: it
+emits every page's context and fingerprints it.  A page whose fingerprint
+matches the last build (and whose file is still there) is skipped; the others
+become ``renderer.Task``s, for a note page whose fingerprint changed in its side
+panels only a splice of new panels into its last bytes.  Tasks are rendered and
+written by a helper process, which receives them pickled, and by this process
+whenever the helper has enough queued: each core does what the other leaves.
 """
 
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
-import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
-
-import jinja2
+from typing import Any
 
 from .cache import State
 from .diagnostics import Diagnostic
+from .helpers import Helpers
 from .indexes import Indexes
 from .pages import note_panels
 from .paths import VaultPath, output_path
 from .refs import SINGLE_URLS, PageRef, emit
+from .renderer import Outcome, Output, Task, perform, run
 from .site import Site
-from .templates import (
-    Page,
-    Span,
-    main_digest,
-    page_digest,
-    panels_digest,
-    render_page,
-    splice_panels,
-    template_problem,
-)
+from .templates import Page, Span, keeps_rows, main_digest, pack, panels_part
 from .workers import default_jobs
-from .write import file_digest, write_output
 
 CHUNK = 40
-# Below this many refs, forking workers costs more than it saves.
+# Below this many refs, starting a helper costs more than it saves.
 PARALLEL_MIN = 400
-
-
-class Outcome(NamedTuple):
-    ref: int
-    """Index of the ``PageRef`` that produced the page."""
-    url: str
-    digest: str
-    """Fingerprint of the page's inputs."""
-    file: str
-    file_digest: str
-    rendered: bool
-    written: bool
-    span: Span | None = None
-    """Where the note page's side panels are in its bytes (for ``splice_panels``)."""
-    problem: Diagnostic | None = None
-    """The page's template failed: nothing was written (the last good page stays)."""
+# Chunks queued for each helper before this process renders one itself: enough
+# that a helper never waits for work, few enough that both finish together.
+BACKLOG = 3
 
 
 @dataclass(frozen=True)
 class Job:
-    """Everything a worker needs, inherited through fork (or used in-process)."""
+    """A pass's inputs: the site, and what the last build made of it."""
 
     site: Site
     key: str
@@ -79,39 +54,6 @@ class Job:
     spans: dict[str, Span]
     in_place: bool = False
     """Overwrite changed pages instead of replacing them (see ``write_output``)."""
-
-
-_JOB: Job | None = None
-_INDEXES: dict[int, Indexes] = {}
-
-
-def _run(refs: list[tuple[int, PageRef]]) -> list[Outcome]:
-    job = _JOB
-    assert job is not None
-    # One Indexes per process and site: its tables (tag totals, the papers list)
-    # are built once, not once per chunk.
-    indexes = _INDEXES.get(id(job.site))
-    if indexes is None or indexes.site is not job.site:
-        _INDEXES.clear()
-        indexes = _INDEXES[id(job.site)] = Indexes(job.site)
-    out = []
-    for number, ref in refs:
-        if ref[0] == "page":  # a neighbour changed: only this page's panels can differ
-            try:
-                spliced = _panels_only(job, number, VaultPath(ref[1]))
-            except jinja2.TemplateError:
-                spliced = None  # the full render reports it
-            if spliced is not None:
-                out.append(spliced)
-                continue
-        for page in emit(job.site, indexes, ref):
-            out.append(_publish(job, number, page, page_digest(page, job.key)))
-    # Rendering leaves reference cycles (Jinja contexts and closures) and the
-    # collector is off in batch stages: without this, a process grows by the size
-    # of every page it rendered.  Only this chunk's objects are young (the site is
-    # frozen, see publish), so it costs little.
-    gc.collect(1)
-    return out
 
 
 def record(
@@ -136,39 +78,25 @@ def record(
             failed[o.url] = o.problem
 
 
-def _publish(job: Job, number: int, page: Page, digest: str) -> Outcome:
-    """Skip, splice new panels into, or render one page; a template that fails is
-    reported, and the rest of the site still builds."""
-    try:
-        return _publish_page(job, number, page, digest)
-    except jinja2.TemplateError as exc:
-        rel = str(output_path(page.url))
-        recorded = job.manifest.get(rel, "")
-        # an empty digest matches nothing: the next build tries the page again
-        problem = template_problem(exc)
-        return Outcome(number, page.url, "", rel, recorded, False, False, None, problem)
-
-
-def _publish_page(job: Job, number: int, page: Page, digest: str) -> Outcome:
+def _check(job: Job, number: int, page: Page) -> Outcome | Task:
+    """Skip the page if its inputs did not change, else the task that updates it."""
+    packed = pack(page, job.key)
+    digest = packed.digest
     rel = str(output_path(page.url))
     recorded = job.manifest.get(rel)
-    old = job.digests.get(page.url)
-    span = job.spans.get(page.url)
     if recorded is not None and not job.clean and os.path.exists(job.output / rel):
+        old = job.digests.get(page.url)
+        span = job.spans.get(page.url)
         if old == digest:
             return Outcome(number, page.url, digest, rel, recorded, False, False, span)
         if span is not None and old is not None and main_digest(old) == main_digest(digest):
-            spliced = _splice(job, number, page, digest, rel, recorded, span)
-            if spliced is not None:
-                return spliced
-    rel, data, span = render_page(page, job.search_path, job.globals)
-    written_digest, written = write_output(job.output, rel, data, recorded, job.clean, job.in_place)
-    return Outcome(number, page.url, digest, rel, written_digest, True, written, span)
+            return Task(number, packed, rel, recorded, span, page=page)
+    return Task(number, packed, rel, recorded, page=page)
 
 
-def _panels_only(job: Job, number: int, path: VaultPath) -> Outcome | None:
-    """A note page whose main part is known unchanged: new panels, if they changed,
-    spliced into its last bytes (None: render the page in full)."""
+def _panels_only(job: Job, number: int, path: VaultPath) -> Outcome | Task | None:
+    """A note page whose main part is known unchanged: skipped, or new panels to
+    splice into its last bytes if they changed (None: emit the page in full)."""
     url = job.site.model.vault.urls.get(path)
     old = job.digests.get(url) if url is not None else None
     span = job.spans.get(url) if url is not None else None
@@ -176,81 +104,129 @@ def _panels_only(job: Job, number: int, path: VaultPath) -> Outcome | None:
     recorded = job.manifest.get(rel)
     if url is None or old is None or span is None or recorded is None or job.clean:
         return None
-    panels = note_panels(job.site, path)
-    digest = f"{main_digest(old)}/{panels_digest(panels, job.key)}"
+    page = Page(url, "note.html", {}, panels=note_panels(job.site, path))
+    packed = pack(page, job.key)
+    digest = f"{main_digest(old)}/{panels_part(packed.digest)}"
     if digest == old and os.path.exists(job.output / rel):
         return Outcome(number, url, digest, rel, recorded, False, False, span)
-    page = Page(url, "note.html", {}, panels=panels)
-    return _splice(job, number, page, digest, rel, recorded, span)
+    packed = packed._replace(digest=digest)
+    return Task(number, packed, rel, recorded, span, whole=False, page=page)
 
 
-def _splice(
-    job: Job, number: int, page: Page, digest: str, rel: str, recorded: str, span: Span
-) -> Outcome | None:
-    """The page's last bytes with new panels; None when those bytes are not the ones
-    the last build wrote (the file was edited or is gone): render it in full then."""
-    try:
-        old = (job.output / rel).read_bytes()
-    except OSError:
-        return None
-    if file_digest(old) != recorded:
-        return None
-    data, span = splice_panels(page, job.search_path, job.globals, old, span)
-    written_digest, written = write_output(job.output, rel, data, recorded, job.clean, job.in_place)
-    return Outcome(number, page.url, digest, rel, written_digest, True, written, span)
+def _plan(
+    job: Job, indexes: Indexes, chunk: list[tuple[int, PageRef]]
+) -> tuple[list[Outcome], list[Task]]:
+    """The pages of a chunk of refs that are up to date, and tasks for the others."""
+    done: list[Outcome] = []
+    tasks: list[Task] = []
+    for number, ref in chunk:
+        # a ref of kind "page": a neighbour changed, only the page's panels can differ
+        first = _panels_only(job, number, VaultPath(ref[1])) if ref[0] == "page" else None
+        items = [first] if first is not None else [
+            _check(job, number, page) for page in emit(job.site, indexes, ref)
+        ]  # fmt: skip
+        for item in items:
+            if isinstance(item, Outcome):
+                done.append(item)
+            else:
+                tasks.append(item)
+    return done, tasks
 
 
 def publish(
     job: Job, refs: list[PageRef], jobs: int, progress: Callable[[int, int], None] | None = None
 ) -> list[Outcome]:
     """Bring the pages of ``refs`` up to date; results in the order of ``refs``."""
-    global _JOB
-    _JOB = job
     jobs = jobs or default_jobs()
     heavy, light = _schedule(refs)
+    indexes = Indexes(job.site)
     # Everything alive now is the site: frozen, it is never scanned by the collector
-    # (which ``_run`` calls after each chunk) and, in forked workers, never copied
-    # by it either.
+    # (which ``renderer.run`` calls after each chunk).
     gc.freeze()
+    helpers = Helpers(jobs - 1) if jobs > 1 and len(refs) >= PARALLEL_MIN else None
+    finished = False
     try:
-        if jobs <= 1 or len(refs) < PARALLEL_MIN or not _can_fork():
-            chunks = heavy + light
-            results: Iterable[list[Outcome]] = map(_run, chunks)
-            return _collect(results, len(chunks), progress)
-        # this process takes chunks from the back: the heavy ones, first
-        chunks = light + heavy[::-1]
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs - 1, mp_context=ctx, initializer=gc.disable) as pool:
-            return _collect(_share(pool, chunks), len(chunks), progress)
+        passes = _passes(job, indexes, refs, heavy, light, helpers, jobs - 1)
+        outcomes = _collect(passes, len(heavy) + len(light), progress)
+        finished = True
+        return outcomes
     finally:
-        _JOB = None
-        _INDEXES.clear()
+        if helpers is not None:
+            helpers.close(finish=finished)
         gc.unfreeze()
 
 
-def _share(
-    pool: ProcessPoolExecutor, chunks: list[list[tuple[int, PageRef]]]
-) -> Iterator[list[Outcome]]:
-    """Chunks done by the pool's workers, taken from the front, and by this process,
-    taken from the back until the two meet.
+Pending = deque[tuple[int, list[Outcome], list[Task]]]
+"""Chunks given to the helpers: their ids, with what ``_plan`` found up to date."""
 
-    This process holds the site already: rendering here instead of in one more
-    forked worker saves that worker's copy of every page of the site it touches
-    (reference counts write to them): a fifth less peak memory at 10,000 notes, and
-    faster, as no core waits on a process that only collects results.
+
+def _passes(
+    job: Job,
+    indexes: Indexes,
+    refs: list[PageRef],
+    heavy: list[list[tuple[int, PageRef]]],
+    light: list[list[tuple[int, PageRef]]],
+    helpers: Helpers | None,
+    count: int,
+) -> Iterator[list[Outcome]]:
+    """Each chunk's outcomes, as chunks are done (here, or by the helpers).
+
+    The helpers get a chunk while fewer than ``BACKLOG`` each are queued; else this
+    process renders it.  The heavy index pages go to the helpers first, unless this
+    process keeps their rows for the next render (``serve``, see
+    ``templates._Rows``): then it renders them itself while the helpers are busy.
     """
-    futures = [pool.submit(_run, chunk) for chunk in chunks]
-    try:
-        mine = len(futures)
-        while mine > 0 and futures[mine - 1].cancel():  # not started by a worker yet
-            mine -= 1
-            yield _run(chunks[mine])
-        for future in futures[:mine]:
-            yield future.result()
-    except BaseException:
-        for future in futures:  # do not render the rest of the site before failing
-            future.cancel()
-        raise
+    output = Output(job.key, job.search_path, job.globals, job.output, job.clean, job.in_place)
+
+    def settle(
+        done: list[Outcome], tasks: list[Task], results: list[Outcome | None]
+    ) -> list[Outcome]:
+        out = list(done)
+        for task, result in zip(tasks, results, strict=True):
+            if result is not None:
+                out.append(result)
+                continue
+            # a panels-only page whose file is not the one recorded: the whole page
+            for page in emit(job.site, indexes, refs[task.ref]):
+                item = _check(job, task.ref, page)
+                whole = item if isinstance(item, Outcome) else perform(output, item)
+                assert whole is not None
+                out.append(whole)
+        return out
+
+    def here(chunk: list[tuple[int, PageRef]]) -> list[Outcome]:
+        done, tasks = _plan(job, indexes, chunk)
+        return settle(done, tasks, run(output, tasks))
+
+    if helpers is None:
+        yield from map(here, heavy + light)
+        return
+    mine = list(heavy) if keeps_rows(job.search_path) else []
+    pending: Pending = deque()
+    for chunk in ([] if mine else heavy) + light:
+        done, tasks = _plan(job, indexes, chunk)
+        while len(pending) >= BACKLOG * count and mine:
+            yield here(mine.pop(0))
+            yield from _finished(helpers, pending, settle)
+        if tasks and (len(pending) < BACKLOG * count or chunk in heavy):
+            pending.append((helpers.submit(output, [t.sendable() for t in tasks]), done, tasks))
+        else:
+            yield settle(done, tasks, run(output, tasks))
+        yield from _finished(helpers, pending, settle)
+    yield from map(here, mine)
+    while pending:
+        ident, done, tasks = pending.popleft()
+        yield settle(done, tasks, helpers.result(ident))
+
+
+def _finished(
+    helpers: Helpers,
+    pending: Pending,
+    settle: Callable[[list[Outcome], list[Task], list[Outcome | None]], list[Outcome]],
+) -> Iterator[list[Outcome]]:
+    while pending and helpers.done(pending[0][0]):
+        ident, done, tasks = pending.popleft()
+        yield settle(done, tasks, helpers.result(ident))
 
 
 def _schedule(
@@ -281,8 +257,3 @@ def _collect(
             progress(done, total)
     out.sort(key=lambda o: o.ref)  # the order of ``refs``, however they were scheduled
     return out
-
-
-def _can_fork() -> bool:
-    """Fork only a single-threaded process (a forked thread's locks stay held)."""
-    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()

@@ -95,37 +95,51 @@ def compile_templates(search_path: tuple[str, ...]) -> None:
         env.get_template(name)
 
 
-def page_digest(page: Page, global_key: str) -> str:
-    """Fingerprint of everything a page's bytes depend on (fragments by content hash).
+class Packed(NamedTuple):
+    """A page pickled once: its digest is computed over these bytes, and a helper
+    process receives them (pickling the context was most of the cost of each)."""
 
-    Pages whose digest did not change since the last build are not rendered.
-    """
-    body = page.body
-    body_key = None
-    if body is not None:
-        # what an embed shows of another note: its fragment (not its title or the rest
-        # of its file, so a hub's title change leaves the notes embedding it alone)
-        embedded = tuple(
-            (p, e.fragment.html, e.fragment.marks, e.view) for p, e in body.embedded.items()
-        )
-        body_key = (body.key, body.view, body.segments, embedded)
-    data = pickle.dumps(
-        (global_key, page.url, page.template, page.absolute, page.context, body_key), 5
-    )
-    main = hashlib.blake2b(data, digest_size=16).hexdigest()
-    if page.panels is None:
-        return main
-    return f"{main}/{panels_digest(page.panels, global_key)}"
+    url: Url
+    main: bytes
+    """URL, template, context, body: everything but the side panels."""
+    panels: bytes | None
+    digest: str
+    """Fingerprint of everything the page's bytes depend on; pages whose digest did
+    not change since the last build are not rendered.  The panels have their own
+    part (``main/panels``), so a page whose panels alone changed gets new panels
+    spliced in (``splice_panels``)."""
 
 
-def panels_digest(panels: dict[str, Any], global_key: str) -> str:
-    data = pickle.dumps((global_key, panels), 5)
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+def pack(page: Page, global_key: str) -> Packed:
+    main = pickle.dumps((page.url, page.template, page.context, page.body, page.absolute), 5)
+    digest = _hash(global_key, main)
+    panels = None
+    if page.panels is not None:
+        panels = pickle.dumps(page.panels, 5)
+        digest = f"{digest}/{_hash(global_key, panels)}"
+    return Packed(page.url, main, panels, digest)
+
+
+def unpack(packed: Packed) -> Page:
+    url, template, context, body, absolute = pickle.loads(packed.main)
+    panels = None if packed.panels is None else pickle.loads(packed.panels)
+    return Page(url, template, context, body, absolute, panels)
+
+
+def _hash(global_key: str, data: bytes) -> str:
+    digest = hashlib.blake2b(global_key.encode(), digest_size=16)
+    digest.update(data)
+    return digest.hexdigest()
 
 
 def main_digest(digest: str) -> str:
     """The part of a page digest that leaves out the side panels."""
     return digest.partition("/")[0]
+
+
+def panels_part(digest: str) -> str:
+    """The part of a page digest that covers the side panels alone."""
+    return digest.partition("/")[2]
 
 
 def template_problem(exc: jinja2.TemplateError) -> Diagnostic:
@@ -244,6 +258,10 @@ class _Rows:
 def keep_rows(search_path: tuple[str, ...]) -> None:
     """Keep rendered rows for the next render (a process that renders again and again)."""
     environment(search_path).__dict__.setdefault("notesite_rows", {})
+
+
+def keeps_rows(search_path: tuple[str, ...]) -> bool:
+    return "notesite_rows" in environment(search_path).__dict__
 
 
 def render_page(

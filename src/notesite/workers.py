@@ -56,12 +56,21 @@ def default_jobs() -> int:
     )
 
 
+def forkserver() -> multiprocessing.context.ForkServerContext:
+    """Processes forked from a clean single-threaded server that preloaded notesite
+    once: safe from a process running threads, and small (they share nothing of
+    the builder's heap)."""
+    context = multiprocessing.get_context("forkserver")
+    assert isinstance(context, multiprocessing.context.ForkServerContext)
+    context.set_forkserver_preload(["notesite.parse", "notesite.renderer"])
+    return context
+
+
 def make_pool(jobs: int) -> Executor:
     """A process pool: forked when we are single-threaded (fastest), else forkserver.
 
     Forking a process that runs other threads (the serve watcher, the HTTP server)
-    can deadlock the child on a lock held by one of them; forkserver forks from a
-    clean single-threaded server that preloaded notesite once.
+    can deadlock the child on a lock held by one of them.
     """
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return ProcessPoolExecutor(
@@ -69,9 +78,7 @@ def make_pool(jobs: int) -> Executor:
             mp_context=multiprocessing.get_context("fork"),
             initializer=_worker_init,
         )
-    server = multiprocessing.get_context("forkserver")
-    server.set_forkserver_preload(["notesite.parse", "notesite.templates"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=server, initializer=_worker_init)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=forkserver(), initializer=_worker_init)
 
 
 def _run_chunk(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
