@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import networkx as nx
@@ -192,8 +193,17 @@ class LinkGraph:
             cached = self._cache["edges"] = self._edges()
         return cached  # type: ignore[return-value]
 
+    def note_edges(self) -> Iterator[Edge]:
+        """The notes' edges (not the tag hierarchy's), by note path, without keeping a list."""
+        for path in sorted(self._notes):
+            yield from self._notes[path].edges
+
+    def missing_names(self) -> dict[str, str]:
+        """Dangling targets: key -> the spelling of the first note (by path) that uses it."""
+        return {key: sources[min(sources)][0][0] for key, sources in sorted(self._missing.items())}
+
     def _edges(self) -> list[Edge]:
-        edges = [e for p in sorted(self._notes) for e in self._notes[p].edges]
+        edges = list(self.note_edges())
         for ident, info in self.tags.items():
             edges += [Edge("tag:" + ident, "tag:" + child, "subtag", 0) for child in info.children]
         return edges
@@ -220,8 +230,8 @@ class LinkGraph:
         nodes.update(
             ("author:" + k, {"kind": "author", "name": a.name}) for k, a in self.authors.items()
         )
-        for key, sources in sorted(self._missing.items()):
-            nodes["missing:" + key] = {"kind": "missing", "name": sources[min(sources)][0][0]}
+        for key, name in self.missing_names().items():
+            nodes["missing:" + key] = {"kind": "missing", "name": name}
         return nodes
 
     @property
