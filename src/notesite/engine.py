@@ -27,37 +27,27 @@ from .cache import (
     save,
 )
 from .config import Config
-from .diagnostics import Diagnostic, sort_key
+from .diagnostics import Diagnostic
 from .gitdates import commit_dates, git_head
-from .graph import LinkGraph
 from .incremental import patch, structural
-from .load import Model, output_dir, parse_all
+from .load import output_dir, parse_all, understand
 from .markdown import MARKDOWN_VERSION
 from .model import Note
 from .outputs import attachments, changed_extras, extra_files, search_docs
 from .paths import Url, VaultPath, output_path
 from .publish import Job, publish, record
 from .refs import PageRef, all_refs, retired
-from .resolve import resolve
 from .results import BuildResult, Clock, all_diagnostics, summary
 from .search import SearchIndex
 from .site import Site, site_globals
 from .sources import SourceFile, discover, read_source
-from .templates import default_templates, environment, page_problems, template_fingerprint
+from .templates import environment, page_problems, template_fingerprint, template_search_path
 from .theme import extra_css
-from .vault import Vault
 from .write import WriteStats, check_output_dir, remove_files, write_site
 
 PARSER_KEY = f"{__version__}/{MARKDOWN_VERSION}/{model_fingerprint()}"
 # More changed notes than this: a full pass (patching costs per changed note).
 PATCH_MAX = 50
-
-
-def template_search_path(root: Path, config: Config) -> tuple[str, ...]:
-    """The vault's override folder first, then the theme notesite ships."""
-    override = (root / config.templates).resolve()
-    paths = [str(override)] if override.is_dir() else []
-    return (*paths, str(default_templates()))
 
 
 class Engine:
@@ -71,7 +61,7 @@ class Engine:
         self.jobs = jobs
         self.output = output_dir(self.root, config)
         check_output_dir(self.root, self.output)
-        self.search_path = template_search_path(self.root, config)
+        self.search_path = template_search_path(self.root, config.templates)
         self.globals = site_globals(config, extra_css(self.search_path))
         self.key = self._global_key()
         environment.cache_clear()  # templates are read again, as the key just was
@@ -204,15 +194,8 @@ class Engine:
         from .outputs import make_site
 
         notes = dict(sorted(self.notes.items()))
-        vault = Vault.index(notes.values(), self.state.assets)
-        resolution = resolve(vault)
-        graph = LinkGraph.build(vault.notes, resolution.targets)
-        problems = [d for s in self.unreadable.values() for d in s.diagnostics]
-        problems += [d for n in vault.notes.values() for d in n.diagnostics]
-        problems += [*vault.diagnostics, *resolution.diagnostics]
-        model = Model(
-            self.root, self.config, vault, resolution, graph, tuple(sorted(problems, key=sort_key))
-        )
+        unreadable = [self.unreadable[p] for p in sorted(self.unreadable)]
+        model = understand(self.root, self.config, notes.values(), unreadable, self.state.assets)
         self.git_dates = commit_dates(self.root) if self.state.git_head else {}
         self.site = make_site(model, self.search_path, self.git_dates)
         return self.site

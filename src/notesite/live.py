@@ -16,7 +16,7 @@ from pathlib import Path
 from .cache import Stamp, load_notes
 from .config import Config
 from .diagnostics import Severity
-from .engine import PARSER_KEY, Engine, template_search_path
+from .engine import PARSER_KEY, Engine
 from .incremental import patch, structural
 from .load import parse_all
 from .outputs import search_docs
@@ -26,7 +26,7 @@ from .results import BuildResult, Clock, NoteErrors
 from .search import SearchIndex
 from .site import Site, site_globals
 from .sources import SourceFile, discover, excluded_path, read_source
-from .templates import compile_templates, environment, keep_rows
+from .templates import compile_templates, environment, keep_rows, template_search_path
 from .theme import extra_css
 from .write import WriteStats
 
@@ -126,7 +126,7 @@ class LiveEngine(Engine):
     def reload_templates(self) -> BuildResult:
         """Templates or theme files changed: re-render every page, parse nothing."""
         environment.cache_clear()
-        self.search_path = template_search_path(self.root, self.config)
+        self.search_path = template_search_path(self.root, self.config.templates)
         keep_rows(self.search_path)
         self.globals = site_globals(self.config, extra_css(self.search_path))
         self.key = self._global_key()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from .diagnostics import Diagnostic, sort_key
 from .graph import LinkGraph
 from .model import Note
 from .parse import parse_note
+from .paths import VaultPath
 from .resolve import Resolution, resolve
 from .sources import SourceFile, discover, read_source
 from .vault import Vault
@@ -75,13 +76,26 @@ def load_model(
     clock("load")
     notes = parse_all(sources, jobs, render=render)
     clock("parse")
-    vault = Vault.index(notes, inventory.assets)
+    unreadable = [s for s in sources if s.text is None]
+    return understand(root, config, notes, unreadable, inventory.assets, clock)
+
+
+def understand(
+    root: Path,
+    config: Config,
+    notes: Iterable[Note],
+    unreadable: Iterable[SourceFile],
+    assets: Iterable[VaultPath],
+    clock: Callable[[str], None] = lambda stage: None,
+) -> Model:
+    """Index, resolve and graph parsed notes; every problem ends up in ``diagnostics``."""
+    vault = Vault.index(notes, assets)
     clock("index")
     resolution = resolve(vault)
     clock("resolve")
     graph = LinkGraph.build(vault.notes, resolution.targets)
     clock("graph")
-    problems = [d for s in sources if s.text is None for d in s.diagnostics]
-    problems += [d for n in notes for d in n.diagnostics]
+    problems = [d for s in unreadable for d in s.diagnostics]
+    problems += [d for n in vault.notes.values() for d in n.diagnostics]
     problems += [*vault.diagnostics, *resolution.diagnostics]
     return Model(root, config, vault, resolution, graph, tuple(sorted(problems, key=sort_key)))

@@ -26,9 +26,9 @@ from .indexes import Indexes
 from .pages import note_panels
 from .paths import VaultPath, output_path
 from .refs import SINGLE_URLS, PageRef, emit
-from .renderer import Outcome, Output, Task, perform, run
+from .renderer import Outcome, Output, Task, main_digest, pack, panels_part, perform, run
 from .site import Site
-from .templates import Page, Span, keeps_rows, main_digest, pack, panels_part
+from .templates import Page, Span, keeps_rows
 from .workers import default_jobs
 
 CHUNK = 40

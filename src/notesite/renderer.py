@@ -11,6 +11,8 @@ neighbours' titles and its panels.
 from __future__ import annotations
 
 import gc
+import hashlib
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -18,17 +20,63 @@ from typing import Any, NamedTuple
 import jinja2
 
 from .diagnostics import Diagnostic
+from .paths import Url
 from .templates import (
-    Packed,
     Page,
     Span,
     environment,
     render_page,
     splice_panels,
     template_problem,
-    unpack,
 )
 from .write import file_digest, write_output
+
+
+class Packed(NamedTuple):
+    """A page pickled once: its digest is computed over these bytes, and a helper
+    process receives them (pickling the context was most of the cost of each)."""
+
+    url: Url
+    main: bytes
+    """URL, template, context, body: everything but the side panels."""
+    panels: bytes | None
+    digest: str
+    """Fingerprint of everything the page's bytes depend on; pages whose digest did
+    not change since the last build are not rendered.  The panels have their own
+    part (``main/panels``), so a page whose panels alone changed gets new panels
+    spliced in (``splice_panels``)."""
+
+
+def pack(page: Page, global_key: str) -> Packed:
+    main = pickle.dumps((page.url, page.template, page.context, page.body, page.absolute), 5)
+    digest = _hash(global_key, main)
+    panels = None
+    if page.panels is not None:
+        panels = pickle.dumps(page.panels, 5)
+        digest = f"{digest}/{_hash(global_key, panels)}"
+    return Packed(page.url, main, panels, digest)
+
+
+def unpack(packed: Packed) -> Page:
+    url, template, context, body, absolute = pickle.loads(packed.main)
+    panels = None if packed.panels is None else pickle.loads(packed.panels)
+    return Page(url, template, context, body, absolute, panels)
+
+
+def _hash(global_key: str, data: bytes) -> str:
+    digest = hashlib.blake2b(global_key.encode(), digest_size=16)
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def main_digest(digest: str) -> str:
+    """The part of a page digest that leaves out the side panels."""
+    return digest.partition("/")[0]
+
+
+def panels_part(digest: str) -> str:
+    """The part of a page digest that covers the side panels alone."""
+    return digest.partition("/")[2]
 
 
 class Outcome(NamedTuple):

@@ -10,7 +10,6 @@ the page's URL and renders the template to bytes.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,6 +31,14 @@ def default_templates() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "templates"
+
+
+def template_search_path(root: Path, folder: str) -> tuple[str, ...]:
+    """The vault's override folder (``folder``, from the config) first, then the
+    theme notesite ships."""
+    override = (root / folder).resolve()
+    paths = [str(override)] if override.is_dir() else []
+    return (*paths, str(default_templates()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,53 +100,6 @@ def compile_templates(search_path: tuple[str, ...]) -> None:
     env = environment(search_path)
     for name in env.list_templates(extensions=["html"]):
         env.get_template(name)
-
-
-class Packed(NamedTuple):
-    """A page pickled once: its digest is computed over these bytes, and a helper
-    process receives them (pickling the context was most of the cost of each)."""
-
-    url: Url
-    main: bytes
-    """URL, template, context, body: everything but the side panels."""
-    panels: bytes | None
-    digest: str
-    """Fingerprint of everything the page's bytes depend on; pages whose digest did
-    not change since the last build are not rendered.  The panels have their own
-    part (``main/panels``), so a page whose panels alone changed gets new panels
-    spliced in (``splice_panels``)."""
-
-
-def pack(page: Page, global_key: str) -> Packed:
-    main = pickle.dumps((page.url, page.template, page.context, page.body, page.absolute), 5)
-    digest = _hash(global_key, main)
-    panels = None
-    if page.panels is not None:
-        panels = pickle.dumps(page.panels, 5)
-        digest = f"{digest}/{_hash(global_key, panels)}"
-    return Packed(page.url, main, panels, digest)
-
-
-def unpack(packed: Packed) -> Page:
-    url, template, context, body, absolute = pickle.loads(packed.main)
-    panels = None if packed.panels is None else pickle.loads(packed.panels)
-    return Page(url, template, context, body, absolute, panels)
-
-
-def _hash(global_key: str, data: bytes) -> str:
-    digest = hashlib.blake2b(global_key.encode(), digest_size=16)
-    digest.update(data)
-    return digest.hexdigest()
-
-
-def main_digest(digest: str) -> str:
-    """The part of a page digest that leaves out the side panels."""
-    return digest.partition("/")[0]
-
-
-def panels_part(digest: str) -> str:
-    """The part of a page digest that covers the side panels alone."""
-    return digest.partition("/")[2]
 
 
 def template_problem(exc: jinja2.TemplateError) -> Diagnostic:
