@@ -15,7 +15,9 @@ from notesite.build import build
 from notesite.config import Config, load_config
 from notesite.diagnostics import Code
 from notesite.helpers import HelperError, Helpers
+from notesite.live import LiveEngine
 from notesite.load import load_model
+from notesite.templates import default_templates
 
 from .conftest import SAMPLE_VAULT
 
@@ -123,3 +125,55 @@ def test_a_script_without_a_main_guard_is_not_run_again_by_the_helpers(tmp_path:
     assert submitted > 0 and pages > 50
     assert runs.read_text(encoding="utf-8") == "ran\n"
     assert (tmp_path / "out/index.html").is_file()
+
+
+def test_a_live_engine_keeps_its_helpers_and_they_follow_template_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """serve's engine keeps its render helpers between updates (their templates stay
+    compiled), and a template change reaches them: every update equals a cold
+    build, with every page rendered by a helper."""
+    monkeypatch.setattr(publish, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(publish, "BACKLOG", 10**6)  # every page goes to the helpers
+    vault = tmp_path / "vault"
+    shutil.copytree(SAMPLE_VAULT, vault, ignore=shutil.ignore_patterns(".notesite-cache"))
+    out = tmp_path / "out"
+    # an override there from the start: the template search path stays the same
+    (vault / "templates").mkdir()
+    base = (default_templates() / "base.html").read_text(encoding="utf-8")
+    (vault / "templates/base.html").write_text(base, encoding="utf-8")
+    engine = LiveEngine(vault, load_config(vault).replace(output=str(out)), jobs=2)
+    try:
+        engine.build(clean=True)
+        engine.understood()
+        first = engine._helpers
+        assert first is not None and not first.closed
+        pids = [p.pid for p in first.processes]
+
+        def same_as_cold() -> None:
+            cold = tmp_path / "cold"
+            shutil.rmtree(cold, ignore_errors=True)
+            build(vault, load_config(vault).replace(output=str(cold)), jobs=1)
+            assert _files(out) == _files(cold)
+
+        note = vault / "topics/Alignment overview.md"
+        note.write_text(
+            note.read_text(encoding="utf-8").replace(
+                "title: Alignment overview", "title: Alignment, an overview", 1
+            ),
+            encoding="utf-8",
+        )
+        engine.update(["topics/Alignment overview.md"])
+        engine.finish()
+        same_as_cold()
+        (vault / "templates/base.html").write_text(
+            base.replace("<body", "<body data-theme-test", 1), encoding="utf-8"
+        )
+        engine.reload_templates()
+        engine.finish()
+        same_as_cold()
+        assert b"data-theme-test" in (out / "index.html").read_bytes()
+        assert engine._helpers is first and [p.pid for p in first.processes] == pids
+    finally:
+        engine.close()
+    assert first.closed and not any(p.is_alive() for p in first.processes)

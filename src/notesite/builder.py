@@ -105,6 +105,7 @@ class SiteBuilder:
     def _apply(self, batch: Batch) -> BuildResult | None:
         if batch.config:
             self.engine.save()
+            self.engine.close()
             self.engine = self._engine(load_config(self.root, **self.overrides))
             rebuilt = self.engine.build()
             self.engine.understood()
@@ -145,6 +146,7 @@ def _main(conn: Connection, root: str, overrides: dict[str, Any]) -> None:
             builder.finish()
     builder.finish()
     builder.engine.save()
+    builder.engine.close()
 
 
 class BuilderProcess:

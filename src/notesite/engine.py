@@ -29,6 +29,7 @@ from .cache import (
 from .config import Config
 from .diagnostics import Diagnostic
 from .gitdates import commit_dates, git_head
+from .helpers import Helpers
 from .incremental import patch, structural
 from .load import output_dir, parse_all, understand
 from .markdown import MARKDOWN_VERSION
@@ -54,6 +55,8 @@ class Engine:
     in_place = False
     """Overwrite changed pages in place: only for an output that no server reads
     while pages are written (``serve``'s, whose requests wait for its rebuilds)."""
+    helpers: Callable[[], Helpers] | None = None
+    """Render helper processes to keep between passes (default: one set per pass)."""
 
     def __init__(self, root: Path, config: Config, jobs: int = 0) -> None:
         self.root = root.resolve()
@@ -230,7 +233,7 @@ class Engine:
             mark_unsaved(self.root, self.output)  # cleared when the state is saved
             self._unsaved = True
         report = (lambda done, total: progress("render", done, total)) if progress else None
-        outcomes = publish(job, refs, self.jobs, report)
+        outcomes = publish(job, refs, self.jobs, report, self.helpers)
         made = {o.url for o in outcomes}
         gone, self.urls_changed = retired(
             site, refs, made, state.digests, complete, previous or site

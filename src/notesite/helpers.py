@@ -65,6 +65,7 @@ class Helpers:
                 process.start()
         self.results: dict[int, list[Outcome | None]] = {}
         self.next = 0
+        self.closed = False
 
     def submit(self, output: Output, tasks: list[Task]) -> int:
         ident = self.next
@@ -99,6 +100,9 @@ class Helpers:
 
     def close(self, finish: bool = True) -> None:
         """Stop the helpers once their queued work is done (``finish``), or now."""
+        if self.closed:
+            return
+        self.closed = True
         if finish:
             for _ in self.processes:
                 self.inbox.put(None)

@@ -17,6 +17,7 @@ from .cache import Stamp, load_notes
 from .config import Config
 from .diagnostics import Severity
 from .engine import PARSER_KEY, Engine
+from .helpers import Helpers
 from .incremental import patch, structural
 from .load import parse_all
 from .outputs import search_docs
@@ -28,6 +29,7 @@ from .site import Site, site_globals
 from .sources import SourceFile, discover, excluded_path, read_source
 from .templates import compile_templates, environment, keep_rows, template_search_path
 from .theme import extra_css
+from .workers import default_jobs
 from .write import WriteStats
 
 
@@ -39,6 +41,19 @@ class LiveEngine(Engine):
     def __init__(self, root: Path, config: Config, jobs: int = 0) -> None:
         super().__init__(root, config, jobs)
         keep_rows(self.search_path)
+        self._helpers: Helpers | None = None
+        self.helpers = self._kept_helpers
+
+    def _kept_helpers(self) -> Helpers:
+        """The render helpers, kept between updates (their templates stay compiled);
+        new ones after a pass that failed stopped them."""
+        if self._helpers is None or self._helpers.closed:
+            self._helpers = Helpers((self.jobs or default_jobs()) - 1)
+        return self._helpers
+
+    def close(self) -> None:
+        if self._helpers is not None:
+            self._helpers.close()
 
     def update(self, paths: Iterable[str], fail_on_errors: bool = False) -> BuildResult:
         """Rebuild after files (vault-relative paths) changed on disk: a partial build

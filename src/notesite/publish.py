@@ -134,25 +134,35 @@ def _plan(
 
 
 def publish(
-    job: Job, refs: list[PageRef], jobs: int, progress: Callable[[int, int], None] | None = None
+    job: Job,
+    refs: list[PageRef],
+    jobs: int,
+    progress: Callable[[int, int], None] | None = None,
+    helpers: Callable[[], Helpers] | None = None,
 ) -> list[Outcome]:
-    """Bring the pages of ``refs`` up to date; results in the order of ``refs``."""
+    """Bring the pages of ``refs`` up to date; results in the order of ``refs``.
+
+    ``helpers``: gives the helper processes of a long-lived builder (``serve``),
+    kept between passes; by default a pass starts its own and stops them after.
+    """
     jobs = jobs or default_jobs()
     heavy, light = _schedule(refs)
     indexes = Indexes(job.site)
     # Everything alive now is the site: frozen, it is never scanned by the collector
     # (which ``renderer.run`` calls after each chunk).
     gc.freeze()
-    helpers = Helpers(jobs - 1) if jobs > 1 and len(refs) >= PARALLEL_MIN else None
+    pool = None
+    if jobs > 1 and len(refs) >= PARALLEL_MIN:
+        pool = helpers() if helpers is not None else Helpers(jobs - 1)
     finished = False
     try:
-        passes = _passes(job, indexes, refs, heavy, light, helpers, jobs - 1)
+        passes = _passes(job, indexes, refs, heavy, light, pool, len(pool.processes) if pool else 0)
         outcomes = _collect(passes, len(heavy) + len(light), progress)
         finished = True
         return outcomes
     finally:
-        if helpers is not None:
-            helpers.close(finish=finished)
+        if pool is not None and (helpers is None or not finished):
+            pool.close(finish=finished)  # a failed pass leaves nothing queued behind
         gc.unfreeze()
 
 
