@@ -36,7 +36,7 @@ from .markdown import MARKDOWN_VERSION
 from .model import Note
 from .outputs import attachments, changed_extras, extra_files, search_docs
 from .paths import Url, VaultPath, output_path
-from .publish import Job, publish, record
+from .publish import PARALLEL_MIN, Job, publish, record
 from .refs import PageRef, all_refs, retired
 from .results import BuildResult, Clock, all_diagnostics, summary
 from .search import SearchIndex
@@ -44,6 +44,7 @@ from .site import Site, site_globals
 from .sources import SourceFile, discover, read_source
 from .templates import environment, page_problems, template_fingerprint, template_search_path
 from .theme import extra_css
+from .workers import start_forkserver
 from .write import WriteStats, check_output_dir, remove_files, write_site
 
 PARSER_KEY = f"{__version__}/{MARKDOWN_VERSION}/{model_fingerprint()}"
@@ -119,6 +120,8 @@ class Engine:
         if not self.notes and not clean:
             self.notes, self.unreadable = load_notes(self.root, PARSER_KEY)
             self._notes_dirty = False
+        if self.jobs != 1 and len(changed) >= PARALLEL_MIN // 2:
+            start_forkserver()  # a big render ahead: its helper will be ready
         before = {s.path: self.notes.get(s.path) for s in changed}
         self.parse(changed, removed)  # parse: only new or changed notes
         del changed  # the text of every note, on a cold build: not needed past parsing
