@@ -21,7 +21,7 @@ from typing import Any
 
 from .cache import State
 from .diagnostics import Diagnostic
-from .helpers import Helpers
+from .helpers import Helpers, helpers_available
 from .indexes import Indexes
 from .pages import note_panels
 from .paths import VaultPath, output_path
@@ -152,7 +152,7 @@ def publish(
     # (which ``renderer.run`` calls after each chunk).
     gc.freeze()
     pool = None
-    if jobs > 1 and len(refs) >= PARALLEL_MIN:
+    if jobs > 1 and len(refs) >= PARALLEL_MIN and helpers_available():
         pool = helpers() if helpers is not None else Helpers(jobs - 1)
     finished = False
     try:
@@ -212,13 +212,14 @@ def _passes(
         yield from map(here, heavy + light)
         return
     mine = list(heavy) if keeps_rows(job.search_path) else []
+    sent = [] if mine else heavy
     pending: Pending = deque()
-    for chunk in ([] if mine else heavy) + light:
+    for number, chunk in enumerate(sent + light):
         done, tasks = _plan(job, indexes, chunk)
         while len(pending) >= BACKLOG * count and mine:
             yield here(mine.pop(0))
             yield from _finished(helpers, pending, settle)
-        if tasks and (len(pending) < BACKLOG * count or chunk in heavy):
+        if tasks and (len(pending) < BACKLOG * count or number < len(sent)):
             pending.append((helpers.submit(output, [t.sendable() for t in tasks]), done, tasks))
         else:
             yield settle(done, tasks, run(output, tasks))
@@ -246,10 +247,10 @@ def _schedule(
 
     The index pages (papers, all notes, home...) each list the whole vault and cost
     as much as hundreds of note pages: started last, one of them would leave a core
-    idle at the end of every build.  Each is a chunk of its own, done first, so the
-    small note chunks fill in around them; they are done by the main process, which
-    in ``serve`` lives on and keeps the rows of their long tables (see
-    ``templates._Rows``) for the next update.
+    idle at the end of every build.  Each is a chunk of its own, started first (by a
+    helper, or, in ``serve``, by this process, which lives on and keeps the rows of
+    their long tables for the next update, see ``templates._Rows``), so the small
+    note chunks fill in around them.
     """
     numbered = list(enumerate(refs))
     heavy = [[item] for item in numbered if item[1][0] in SINGLE_URLS]
