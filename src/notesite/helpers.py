@@ -14,6 +14,7 @@ import contextlib
 import gc
 import multiprocessing
 import queue
+import signal
 import sys
 import types
 from collections.abc import Iterator
@@ -37,6 +38,8 @@ def helpers_available() -> bool:
 
 def _serve(inbox: Any, outbox: Any) -> None:
     gc.disable()  # see renderer.run, which collects after each chunk
+    # Ctrl-C reaches the whole process group: the builder stops its helpers itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while (item := inbox.get()) is not None:
         ident, output, tasks = item
         try:
