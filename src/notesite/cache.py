@@ -48,6 +48,12 @@ class State:
     summary: dict[str, int] = field(default_factory=dict)
     """Counts reported after a build (notes, cards, links, dangling)."""
 
+    def outputs_intact(self, output: Path) -> bool:
+        """The last build's pages are recorded and every file it wrote is still there."""
+        if not self.manifest or not self.digests:
+            return False
+        return all(os.path.exists(output / rel) for rel in self.manifest)
+
 
 def model_fingerprint() -> str:
     """The shape of the cached records: a changed field invalidates old caches."""

@@ -11,8 +11,6 @@ changed on disk, touching only their neighbourhood (``serve`` calls it on save).
 from __future__ import annotations
 
 import hashlib
-import os
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -38,7 +36,7 @@ from .outputs import attachments, changed_extras, extra_files, search_docs
 from .paths import Url, VaultPath, output_path
 from .publish import PARALLEL_MIN, Job, publish, record
 from .refs import PageRef, all_refs, retired
-from .results import BuildResult, Clock, all_diagnostics, summary
+from .results import BuildResult, Clock, result, settle
 from .search import SearchIndex
 from .site import Site, site_globals
 from .sources import SourceFile, discover, read_source
@@ -302,28 +300,13 @@ class Engine:
         return remove_files(self.output, rels)
 
     def _outputs_intact(self) -> bool:
-        manifest = self.state.manifest
-        if not manifest or not self.state.digests:
-            return False
-        return all(os.path.exists(self.output / rel) for rel in manifest)
+        return self.state.outputs_intact(self.output)
 
     def _result(
         self, clock: Clock, rendered: int, stats: WriteStats, save: bool = True
     ) -> BuildResult:
-        site = self.site
-        if site is not None:
-            self.state.diagnostics = all_diagnostics(site.model, site.views, self.render_problems)
-            self.state.summary = summary(site.model)
+        if self.site is not None:
+            settle(self.state, self.site, self.render_problems)
             if save:
                 self.save_state()
-        return BuildResult(
-            site.model if site else None,
-            self.output,
-            len(self.state.digests),
-            rendered,
-            stats,
-            self.state.diagnostics,
-            dict(self.state.summary),
-            time.perf_counter() - clock.started,
-            clock.stages,
-        )
+        return result(self.site, self.output, self.state, rendered, stats, clock)

@@ -5,11 +5,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .cache import State
 from .diagnostics import Diagnostic, sort_key
 from .load import Model
 from .views import Views
 from .write import WriteStats
+
+if TYPE_CHECKING:
+    from .site import Site
 
 
 class NoteErrors(Exception):
@@ -64,3 +69,31 @@ def summary(model: Model) -> dict[str, int]:
         "links": sum(len(n.links) for n in notes),
         "dangling": len(model.graph.missing),
     }
+
+
+def settle(state: State, site: Site, render_problems: tuple[Diagnostic, ...]) -> None:
+    """Keep a build's diagnostics and summary in its state: a build that finds
+    nothing to do (and loads nothing) reports them again."""
+    state.diagnostics = all_diagnostics(site.model, site.views, render_problems)
+    state.summary = summary(site.model)
+
+
+def result(
+    site: Site | None,
+    output: Path,
+    state: State,
+    rendered: int,
+    stats: WriteStats,
+    clock: Clock,
+) -> BuildResult:
+    return BuildResult(
+        site.model if site else None,
+        output,
+        len(state.digests),
+        rendered,
+        stats,
+        state.diagnostics,
+        dict(state.summary),
+        time.perf_counter() - clock.started,
+        clock.stages,
+    )
