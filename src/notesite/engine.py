@@ -36,6 +36,7 @@ from .outputs import attachments, changed_extras, extra_files, search_docs
 from .paths import Url, VaultPath, output_path
 from .publish import PARALLEL_MIN, Job, publish, record
 from .refs import PageRef, all_refs, retired
+from .renderer import Output
 from .results import BuildResult, Clock, result, settle
 from .search import SearchIndex
 from .site import Site, site_globals
@@ -218,18 +219,8 @@ class Engine:
         ``complete``: ``refs`` is the whole site; else ``previous`` is the site before
         a partial update (to find the pages a re-emitted ref no longer makes)."""
         state = self.state
-        job = Job(
-            site,
-            self.key,
-            self.search_path,
-            self.globals,
-            self.output,
-            state.digests,
-            state.manifest,
-            clean,
-            state.spans,
-            self.in_place,
-        )
+        target = Output(self.key, self.search_path, self.globals, self.output, clean, self.in_place)
+        job = Job(site, target, state.digests, state.manifest, state.spans)
         if self.in_place and not self._unsaved:
             mark_unsaved(self.root, self.output)  # cleared when the state is saved
             self._unsaved = True

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import queue
 import signal
 import sys
@@ -29,11 +28,6 @@ POLL = 1.0
 
 class HelperError(RuntimeError):
     pass
-
-
-def helpers_available() -> bool:
-    """Whether this platform can start helpers (else every page is rendered here)."""
-    return "forkserver" in multiprocessing.get_all_start_methods()
 
 
 def _serve(inbox: Any, outbox: Any) -> None:

@@ -16,12 +16,10 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from .cache import State
 from .diagnostics import Diagnostic
-from .helpers import Helpers, helpers_available
+from .helpers import Helpers
 from .indexes import Indexes
 from .pages import note_panels
 from .paths import VaultPath, output_path
@@ -29,7 +27,7 @@ from .refs import SINGLE_URLS, PageRef, emit
 from .renderer import Outcome, Output, Task, main_digest, pack, panels_part, perform, run
 from .site import Site
 from .templates import Page, Span, keeps_rows
-from .workers import default_jobs
+from .workers import default_jobs, has_forkserver
 
 CHUNK = 40
 # Below this many refs, starting a helper costs more than it saves.
@@ -44,16 +42,11 @@ class Job:
     """A pass's inputs: the site, and what the last build made of it."""
 
     site: Site
-    key: str
-    search_path: tuple[str, ...]
-    globals: dict[str, Any]
-    output: Path
+    target: Output
+    """How pages are rendered and where they go."""
     digests: dict[str, str]
     manifest: dict[str, str]
-    clean: bool
     spans: dict[str, Span]
-    in_place: bool = False
-    """Overwrite changed pages instead of replacing them (see ``write_output``)."""
 
 
 def record(
@@ -80,11 +73,11 @@ def record(
 
 def _check(job: Job, number: int, page: Page) -> Outcome | Task:
     """Skip the page if its inputs did not change, else the task that updates it."""
-    packed = pack(page, job.key)
+    packed = pack(page, job.target.key)
     digest = packed.digest
     rel = str(output_path(page.url))
     recorded = job.manifest.get(rel)
-    if recorded is not None and not job.clean and os.path.exists(job.output / rel):
+    if recorded is not None and not job.target.clean and os.path.exists(job.target.root / rel):
         old = job.digests.get(page.url)
         span = job.spans.get(page.url)
         if old == digest:
@@ -102,12 +95,12 @@ def _panels_only(job: Job, number: int, path: VaultPath) -> Outcome | Task | Non
     span = job.spans.get(url) if url is not None else None
     rel = str(output_path(url)) if url is not None else ""
     recorded = job.manifest.get(rel)
-    if url is None or old is None or span is None or recorded is None or job.clean:
+    if url is None or old is None or span is None or recorded is None or job.target.clean:
         return None
     page = Page(url, "note.html", {}, panels=note_panels(job.site, path))
-    packed = pack(page, job.key)
+    packed = pack(page, job.target.key)
     digest = f"{main_digest(old)}/{panels_part(packed.digest)}"
-    if digest == old and os.path.exists(job.output / rel):
+    if digest == old and os.path.exists(job.target.root / rel):
         return Outcome(number, url, digest, rel, recorded, False, False, span)
     packed = packed._replace(digest=digest)
     return Task(number, packed, rel, recorded, span, whole=False, page=page)
@@ -152,7 +145,7 @@ def publish(
     # (which ``renderer.run`` calls after each chunk).
     gc.freeze()
     pool = None
-    if jobs > 1 and len(refs) >= PARALLEL_MIN and helpers_available():
+    if jobs > 1 and len(refs) >= PARALLEL_MIN and has_forkserver():
         pool = helpers() if helpers is not None else Helpers(jobs - 1)
     finished = False
     try:
@@ -186,7 +179,7 @@ def _passes(
     process keeps their rows for the next render (``serve``, see
     ``templates._Rows``): then it renders them itself while the helpers are busy.
     """
-    output = Output(job.key, job.search_path, job.globals, job.output, job.clean, job.in_place)
+    output = job.target
 
     def settle(
         done: list[Outcome], tasks: list[Task], results: list[Outcome | None]
@@ -211,7 +204,7 @@ def _passes(
     if helpers is None:
         yield from map(here, heavy + light)
         return
-    mine = list(heavy) if keeps_rows(job.search_path) else []
+    mine = list(heavy) if keeps_rows(job.target.search_path) else []
     sent = [] if mine else heavy
     pending: Pending = deque()
     for number, chunk in enumerate(sent + light):

@@ -37,6 +37,7 @@ class Packed(NamedTuple):
     process receives them (pickling the context was most of the cost of each)."""
 
     url: Url
+    absolute: bool
     main: bytes
     """URL, template, context, body: everything but the side panels."""
     panels: bytes | None
@@ -54,12 +55,15 @@ def pack(page: Page, global_key: str) -> Packed:
     if page.panels is not None:
         panels = pickle.dumps(page.panels, 5)
         digest = f"{digest}/{_hash(global_key, panels)}"
-    return Packed(page.url, main, panels, digest)
+    return Packed(page.url, page.absolute, main, panels, digest)
 
 
-def unpack(packed: Packed) -> Page:
-    url, template, context, body, absolute = pickle.loads(packed.main)
+def unpack(packed: Packed, panels_only: bool = False) -> Page:
+    """The page again (``panels_only``: just what splicing new panels needs)."""
     panels = None if packed.panels is None else pickle.loads(packed.panels)
+    if panels_only:
+        return Page(packed.url, "", {}, None, packed.absolute, panels)
+    url, template, context, body, absolute = pickle.loads(packed.main)
     return Page(url, template, context, body, absolute, panels)
 
 
@@ -155,13 +159,13 @@ def run(output: Output, tasks: list[Task]) -> list[Outcome | None]:
 def perform(output: Output, task: Task) -> Outcome | None:
     """Splice new panels into, or render, one page and write it; a template that
     fails is reported, and the rest of the site still builds."""
-    page = task.page or unpack(task.packed)
     url = task.packed.url
     try:
         if task.span is not None:
-            spliced = _splice(output, task, page, task.span)
+            spliced = _splice(output, task, task.page or unpack(task.packed, True), task.span)
             if spliced is not None or not task.whole:
                 return spliced
+        page = task.page or unpack(task.packed)
         rel, data, span = render_page(page, output.search_path, output.globals)
     except jinja2.TemplateError as exc:
         if not task.whole:

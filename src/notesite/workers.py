@@ -67,11 +67,15 @@ def forkserver() -> multiprocessing.context.ForkServerContext:
     return context
 
 
+def has_forkserver() -> bool:
+    return "forkserver" in multiprocessing.get_all_start_methods()
+
+
 def start_forkserver() -> None:
     """Start the forkserver now (it imports notesite in the background), so that it
     can fork a render helper at once when asked: started on demand, it kept the
     builder waiting ≈ 0.3 s."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    if has_forkserver():
         forkserver()
         multiprocessing.forkserver.ensure_running()
 
