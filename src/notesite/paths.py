@@ -81,6 +81,7 @@ def file_url(path: VaultPath) -> Url:
     return Url("files/" + path)
 
 
+@lru_cache(maxsize=4096)  # a vault has a few hundred tags, shown on every page
 def tag_url(tag: str) -> Url:
     """Nested tags nest their pages: ``alignment/rlhf`` -> ``tags/alignment/rlhf/``."""
     segments = [slugify(s) or "_" for s in tag.split("/") if s]
