@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -234,9 +235,17 @@ def test_cname_when_configured(tmp_path: Path) -> None:
     assert (out / "CNAME").read_text() == "notes.example.org\n"
 
 
+def seeds_copy(tmp_path: Path) -> Path:
+    """The seeds, copied: a build keeps its cache in the vault, and the user's
+    folder gets nothing written into it."""
+    copy = tmp_path / "seeds-vault"
+    shutil.copytree(SEEDS, copy, ignore=shutil.ignore_patterns(".notesite-cache"))
+    return copy
+
+
 @needs_seeds
 def test_seeds_build_clean_and_crawl(tmp_path: Path) -> None:
-    out = build_to(SEEDS, tmp_path / "seeds")
+    out = build_to(seeds_copy(tmp_path), tmp_path / "seeds")
     result = crawl(out)
     assert result.problems == []
     assert raw_wikilinks(out) == []
@@ -248,7 +257,7 @@ def test_seeds_build_clean_and_crawl(tmp_path: Path) -> None:
 
 @needs_seeds
 def test_seed_heading_links_land_on_their_headings(tmp_path: Path) -> None:
-    out = build_to(SEEDS, tmp_path / "seeds")
+    out = build_to(seeds_copy(tmp_path), tmp_path / "seeds")
     tree = page(out, "notes/003_758295c2512101a2")
     links = [
         a for a in tree.css("ul li a.internal") if (a.attributes.get("href") or "").startswith("#")
