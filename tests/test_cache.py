@@ -11,12 +11,15 @@ import os
 import pickle
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from notesite.cache import CACHE_DIR, load_state
+from notesite import engine as engine_module
+from notesite import workers
+from notesite.cache import CACHE_DIR, NotesFile, load_notes, load_state
 from notesite.config import load_config
-from notesite.engine import Engine
+from notesite.engine import PARSER_KEY, Engine
 from notesite.live import LiveEngine
 from notesite.write import file_digest, write_output
 
@@ -112,3 +115,53 @@ def test_a_page_overwritten_in_place_holds_exactly_the_new_bytes(tmp_path: Path,
     data = bytes(range(256)) * (size // 256) + b"end"
     digest, written = write_output(tmp_path, "page.html", data, "old", in_place=True)
     assert written and target.read_bytes() == data and digest == file_digest(data)
+
+
+def test_notes_parsed_by_workers_are_cached_as_the_workers_sent_them(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold build on two processes writes the notes' cache while parsing, from the
+    bytes each worker pickled to send its notes; it holds exactly the parsed notes,
+    an unfinished one is no cache at all, and later builds from it are right."""
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 0)  # the sample vault is small
+    batches: list[int] = []
+    add = NotesFile.add
+
+    def counted_add(self: NotesFile, batch: bytes, count: int) -> None:
+        batches.append(count)
+        add(self, batch, count)
+
+    monkeypatch.setattr(NotesFile, "add", counted_add)
+    out = tmp_path / "out"
+    engine = Engine(vault, load_config(vault).replace(output=str(out)), jobs=2)
+    engine.build(clean=True)
+    assert len(batches) > 1 and sum(batches) == len(engine.notes)  # one per worker chunk
+    notes, unreadable = load_notes(vault, PARSER_KEY)
+    assert notes == engine.notes and list(notes) == sorted(engine.notes)
+    assert unreadable == engine.unreadable
+    cache = vault / CACHE_DIR / "notes.pkl"
+    assert not cache.with_name("notes.pkl.tmp").exists()
+    streamed = cache.read_bytes()
+    # an edit, then a build from the streamed cache: only that note is parsed again
+    note = vault / "topics/Alignment overview.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    parsed: list[str] = []
+    parse_all = engine_module.parse_all
+
+    def counted_parse_all(sources: list[Any], *args: Any, **kwargs: Any) -> Any:
+        parsed.extend(s.path for s in sources)
+        return parse_all(sources, *args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "parse_all", counted_parse_all)
+    Engine(vault, load_config(vault).replace(output=str(out)), jobs=2).build()
+    assert parsed == ["topics/Alignment overview.md"]
+    Engine(vault, load_config(vault).replace(output=str(tmp_path / "cold")), jobs=1).build(
+        clean=True
+    )
+    assert_same_site(out, tmp_path / "cold")
+    saved = cache.read_bytes()  # saved whole after that edit, in one batch
+    assert load_notes(vault, PARSER_KEY)[0].keys() == notes.keys()
+    for data in (streamed, saved):  # unfinished: no cache, never a part of one
+        for cut in (len(data) - 1, len(data) // 2, 40):
+            cache.write_bytes(data[:cut])
+            assert load_notes(vault, PARSER_KEY) == ({}, {})

@@ -1,7 +1,8 @@
 """The persistent build cache in ``<vault>/.notesite-cache/`` (git-ignored by itself).
 
 Two files: ``notes.pkl`` holds every parsed note (keyed by path, checked by
-content hash) and ``state-<output>.pkl`` the small part: file stamps, the digest
+content hash; written while a cold build parses, see ``NotesFile``) and
+``state-<output>.pkl`` the small part: file stamps, the digest
 of every page's inputs and of every output file.  A warm build with nothing
 changed reads only the small file.  Any mismatch of notesite, parser, config or
 template version, or a damaged file, simply means a cold build.
@@ -85,19 +86,23 @@ def _state_file(root: Path, output: Path) -> Path:
     return root / CACHE_DIR / f"state-{key}.pkl"
 
 
+# what reading a damaged, truncated or outdated pickle raises
+_DAMAGED = (
+    OSError,
+    pickle.UnpicklingError,
+    EOFError,
+    AttributeError,
+    ImportError,
+    TypeError,
+    ValueError,
+)
+
+
 def _load(path: Path) -> Any:
     try:
         with path.open("rb") as f:
             return pickle.load(f)
-    except (
-        OSError,
-        pickle.UnpicklingError,
-        EOFError,
-        AttributeError,
-        ImportError,
-        TypeError,
-        ValueError,
-    ):
+    except _DAMAGED:
         return None
 
 
@@ -136,10 +141,58 @@ def load_state(root: Path, output: Path, key: str) -> State:
 
 
 def load_notes(root: Path, key: str) -> tuple[dict[VaultPath, Note], dict[VaultPath, SourceFile]]:
-    data = _load(root / CACHE_DIR / "notes.pkl")
-    if not isinstance(data, tuple) or len(data) != 3 or data[0] != key:
+    """The notes a ``NotesFile`` stored under parser ``key``: none if the key differs
+    or the file is damaged or unfinished."""
+    notes: dict[VaultPath, Note] = {}
+    try:
+        with (root / CACHE_DIR / "notes.pkl").open("rb") as f:
+            if pickle.load(f) != ("notes", key):
+                return {}, {}
+            while isinstance(item := pickle.load(f), list):
+                notes.update((note.path, note) for note in item)
+    except _DAMAGED:
         return {}, {}
-    return data[1], data[2]
+    if not (isinstance(item, tuple) and len(item) == 2 and item[0] == "end"):
+        return {}, {}
+    return dict(sorted(notes.items())), item[1]
+
+
+class NotesFile:
+    """``notes.pkl``, written as notes are parsed: a header, each batch of notes as
+    the parse worker pickled it to send it (so the builder never pickles them
+    again), and the unreadable files last.  The old file stays until ``finish``."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.path = cache_dir(root) / "notes.pkl"
+        self.temp = self.path.with_name("notes.pkl.tmp")
+        self.file = self.temp.open("wb")
+        self.count = 0  # notes written so far
+        pickle.dump(("notes", key), self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def add(self, batch: bytes, count: int) -> None:
+        """A pickled list of ``count`` notes."""
+        self.file.write(batch)
+        self.count += count
+
+    def finish(self, unreadable: dict[VaultPath, SourceFile]) -> None:
+        pickle.dump(("end", unreadable), self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.file.close()
+        os.replace(self.temp, self.path)
+
+    def discard(self) -> None:
+        self.file.close()
+        self.temp.unlink(missing_ok=True)
+
+
+def save_notes(
+    root: Path,
+    notes: dict[VaultPath, Note],
+    unreadable: dict[VaultPath, SourceFile],
+    parser_key: str,
+) -> None:
+    stream = NotesFile(root, parser_key)
+    stream.add(pickle.dumps(list(notes.values()), protocol=pickle.HIGHEST_PROTOCOL), len(notes))
+    stream.finish(unreadable)
 
 
 def save(
@@ -151,9 +204,8 @@ def save(
     parser_key: str = "",
 ) -> None:
     """Store the state, and the notes when they changed (``None``: unchanged)."""
-    folder = cache_dir(root)
     if notes is not None:
-        _save(folder / "notes.pkl", (parser_key, notes, unreadable))
+        save_notes(root, notes, unreadable, parser_key)
     _save(_state_file(root, output), state)
     _unsaved_file(root, output).unlink(missing_ok=True)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .cache import (
+    NotesFile,
     State,
     compare_stamps,
     load_notes,
@@ -189,9 +190,19 @@ class Engine:
                 self.notes.pop(source.path, None)
                 self.unreadable[source.path] = source
         readable = [s for s in stale if s.text is not None]
-        for note in parse_all(readable, self.jobs):
-            self.notes[note.path] = note
-        if stale or removed:
+        # every note is parsed now: the cache is written as the workers send them
+        stream = NotesFile(self.root, PARSER_KEY) if not self.notes else None
+        try:
+            for note in parse_all(readable, self.jobs, sink=stream.add if stream else None):
+                self.notes[note.path] = note
+        finally:
+            if stream is not None and stream.count != len(self.notes):
+                stream.discard()  # parsed in this process (or failed): saved as before
+                stream = None
+        if stream is not None:
+            stream.finish(self.unreadable)
+            self._notes_dirty = False
+        elif stale or removed:
             self._notes_dirty = True
 
     def understand(self) -> Site:

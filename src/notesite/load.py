@@ -47,10 +47,12 @@ def parse_all(
     jobs: int = 0,
     progress: Callable[[int], None] | None = None,
     render: bool = True,
+    sink: Callable[[bytes, int], None] | None = None,
 ) -> list[Note]:
+    """The readable ``sources`` parsed; ``sink`` as in ``workers.run_all``."""
     readable = [s for s in sources if s.text is not None]
     parse = parse_note if render else functools.partial(parse_note, render=False)
-    return run_all(parse, readable, lambda s: len(s.text or ""), jobs, progress=progress)
+    return run_all(parse, readable, lambda s: len(s.text or ""), jobs, progress=progress, sink=sink)
 
 
 def load_model(

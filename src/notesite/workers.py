@@ -12,10 +12,11 @@ import gc
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import pickle
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -99,6 +100,10 @@ def _run_chunk(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
     return [func(item) for item in chunk]
 
 
+def _run_chunk_pickled(func: Callable[[T], R], chunk: Sequence[T]) -> bytes:
+    return pickle.dumps([func(item) for item in chunk], protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def run_all(
     func: Callable[[T], R],
     items: Sequence[T],
@@ -106,8 +111,13 @@ def run_all(
     jobs: int = 0,
     pool: Executor | None = None,
     progress: Callable[[int], None] | None = None,
+    sink: Callable[[bytes, int], None] | None = None,
 ) -> list[R]:
-    """``[func(i) for i in items]``, on ``jobs`` processes when the work is big enough."""
+    """``[func(i) for i in items]``, on ``jobs`` processes when the work is big enough.
+
+    ``sink``: on processes, gets each chunk's results as the worker pickled them to
+    send them (and their number), to store without pickling them again.
+    """
     jobs = jobs or default_jobs()
     total = sum(weight(i) for i in items)
     if jobs == 1 or (pool is None and total < PARALLEL_THRESHOLD) or len(items) < 2:
@@ -121,10 +131,15 @@ def run_all(
     own = pool is None
     executor = pool or make_pool(jobs)
     try:
-        futures = [executor.submit(_run_chunk, func, c) for c in chunks]
+        task: Callable[..., Any] = _run_chunk if sink is None else _run_chunk_pickled
+        futures = [executor.submit(task, func, c) for c in chunks]
         out: list[R] = []
         for future, chunk in zip(futures, chunks, strict=True):
-            out.extend(future.result())
+            result = future.result()
+            if sink is not None:
+                sink(result, len(chunk))
+                result = pickle.loads(result)
+            out.extend(result)
             if progress:
                 progress(len(chunk))
         return out
