@@ -191,7 +191,9 @@ def save_notes(
     parser_key: str,
 ) -> None:
     stream = NotesFile(root, parser_key)
-    stream.add(pickle.dumps(list(notes.values()), protocol=pickle.HIGHEST_PROTOCOL), len(notes))
+    # straight into the file: the pickle of 50,000 notes would be 550 MB of bytes
+    pickle.dump(list(notes.values()), stream.file, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.count = len(notes)
     stream.finish(unreadable)
 
 
