@@ -9,7 +9,8 @@ tree, workers included, sampled every 20 ms):
 
 * the floor: markdown-it-py alone (CommonMark + table, front matter, footnote and
   dollarmath plugins) reading and rendering every note, in one process and in two;
-* a cold build (no cache), a warm build with nothing changed, and warm builds after
+* a cold build (no cache, into a folder that does not exist yet: see ``set_aside``),
+  a warm build with nothing changed, and warm builds after
   a one-note body edit and after a title change of the most-linked note;
 * the same two edits as ``notesite serve`` sees them: in one long-lived process,
   from writing the file to the changed HTML being on disk (median of 5 for the body
