@@ -174,6 +174,12 @@ class NotesFile:
         self.file.write(batch)
         self.count += count
 
+    def write(self, notes: list[Note]) -> None:
+        """Notes to pickle here, straight into the file (the pickle of 50,000 notes
+        would be 550 MB of bytes)."""
+        pickle.dump(notes, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += len(notes)
+
     def finish(self, unreadable: dict[VaultPath, SourceFile]) -> None:
         pickle.dump(("end", unreadable), self.file, protocol=pickle.HIGHEST_PROTOCOL)
         self.file.close()
@@ -191,9 +197,7 @@ def save_notes(
     parser_key: str,
 ) -> None:
     stream = NotesFile(root, parser_key)
-    # straight into the file: the pickle of 50,000 notes would be 550 MB of bytes
-    pickle.dump(list(notes.values()), stream.file, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.count = len(notes)
+    stream.write(list(notes.values()))
     stream.finish(unreadable)
 
 
