@@ -116,6 +116,8 @@ class Card(NamedTuple):
     sections: tuple[tuple[str, str], ...] = ()
     """``(title, anchor)`` of the card's sub-sections, in order."""
     from_frontmatter: bool = False
+    weights: Weights = ("", b"")
+    """Search terms and weights of the card's search record (see ``search.card_text``)."""
 
 
 @dataclass(frozen=True, slots=True)

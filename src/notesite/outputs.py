@@ -10,7 +10,7 @@ from .feeds import atom, sitemap
 from .gitdates import commit_dates
 from .graphview import graph_json
 from .paths import VaultPath
-from .search import SearchDoc, SearchIndex, excerpt, weigh
+from .search import SearchDoc, SearchIndex, card_text, excerpt
 from .site import Site, site_globals
 from .theme import extra_css, theme_files
 from .views import build_views
@@ -46,10 +46,6 @@ def search_docs(site: Site, paths: Iterable[VaultPath] | None = None) -> list[Se
             )
         )
         for k, card in enumerate(note.cards):
-            about = ", ".join(card.authors) + (" et al." if card.et_al else "")
-            ident = f"{card.paper.source}:{card.paper.id}" if card.paper and card.paper.id else ""
-            tags = " ".join("#" + t for t in card.tags)
-            text = " ".join(x for x in (about, ident, tags) if x)
             docs.append(
                 SearchDoc(
                     f"{path}#{k}",
@@ -57,8 +53,8 @@ def search_docs(site: Site, paths: Iterable[VaultPath] | None = None) -> list[Se
                     card.title,
                     "paper",
                     note.title,
-                    text,
-                    weigh(card.title, text),
+                    card_text(card),
+                    card.weights,
                 )
             )
     return docs

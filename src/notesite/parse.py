@@ -22,7 +22,7 @@ from .facts import Facts
 from .markdown import make_markdown, to_fragment
 from .mathml import to_mathml
 from .model import Card, Note, TagRef
-from .search import weigh
+from .search import weigh, weigh_card
 from .sources import SourceFile
 
 # Fences nested in lists or quotes close with deeper indentation or "> " prefixes.
@@ -155,6 +155,8 @@ def parse_note(source: SourceFile, render: bool = True) -> Note:
     cards = tuple(facts.cards)
     if (fm_card := _frontmatter_card(meta, title, fm_tags)) is not None:
         cards = (*cards, fm_card)  # last, so card indices in links stay valid
+    if render:
+        cards = tuple(weigh_card(card) for card in cards)
     publish = not (meta.get("draft") is True or meta.get("publish") is False)
     date = str(meta["date"])[:10] if meta.get("date") else None
     body_text = "\n".join(facts.text)

@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from .model import Weights
+from .model import Card, Weights
 from .paths import Url
 
 CHUNK = 500
@@ -40,7 +40,10 @@ STOP = frozenset(
 def pack(weights: dict[str, int]) -> Weights:
     """Terms and weights as one string and one byte string (weights cap at 255)."""
     terms = sorted(weights)
-    return " ".join(terms), bytes(min(weights[t], 255) for t in terms)
+    values = [weights[t] for t in terms]
+    if values and max(values) > 255:
+        values = [min(v, 255) for v in values]
+    return " ".join(terms), bytes(values)
 
 
 def unpack(weights: Weights) -> Iterator[tuple[str, int]]:
@@ -69,14 +72,34 @@ def terms(text: str) -> list[str]:
 
 
 def weigh(title: str, text: str) -> Weights:
-    """BM25-like term weights for one document; title words count much more."""
-    body = Counter(terms(text))
+    """BM25-like term weights for one document; title words count much more.
+
+    Runs for every note in the parse workers: words are counted before they are
+    filtered (a note has half as many distinct words as words), and each distinct
+    term frequency is weighed once."""
+    counts = Counter(_TERM.findall(unicodedata.normalize("NFKC", text).lower()))
+    body = {t: n for t, n in counts.items() if len(t) >= 2 and t not in STOP}
     length = sum(body.values()) or 1
     norm = 1.2 * (0.25 + 0.75 * length / AVERAGE_LENGTH)
-    weights = {t: max(1, round(10 * tf * 2.2 / (tf + norm))) for t, tf in body.items()}
+    weight = {tf: max(1, round(10 * tf * 2.2 / (tf + norm))) for tf in set(body.values())}
+    weights = {t: weight[tf] for t, tf in body.items()}
     for t in set(terms(title)):
         weights[t] = weights.get(t, 0) + 40
     return pack(weights)
+
+
+def card_text(card: Card) -> str:
+    """What a paper card's search record holds besides its title: authors, paper
+    id and tags (also the excerpt its search result shows)."""
+    about = ", ".join(card.authors) + (" et al." if card.et_al else "")
+    ident = f"{card.paper.source}:{card.paper.id}" if card.paper and card.paper.id else ""
+    tags = " ".join("#" + t for t in card.tags)
+    return " ".join(x for x in (about, ident, tags) if x)
+
+
+def weigh_card(card: Card) -> Card:
+    """The card with its search weights (computed where the note is parsed)."""
+    return card._replace(weights=weigh(card.title, card_text(card)))
 
 
 def shard_name(term: str) -> str:
