@@ -103,3 +103,36 @@ def test_hub_backlinks_each_once(vault: Callable[..., Model]) -> None:
     back = model.graph.backlinks("Hub.md")  # type: ignore[arg-type]
     assert len(back) == 600
     assert len({(b.source, b.line) for b in back}) == 300
+
+
+def test_related_lists_kept_between_edits_match_a_fresh_graph(
+    vault: Callable[..., Model],
+) -> None:
+    """``related`` is kept per note and dropped only where an edit can change it: after
+    each edit, every kept list equals the one a graph built from scratch gives."""
+    files: dict[str, str] = {
+        f"n{i}.md": f"# N{i}\n[[n{(i * 7) % 12}]] and [[n{(i + 1) % 12}]] #t{i % 3} #s{i % 5}\n"
+        for i in range(12)
+    }
+    edits = [
+        {"n1.md": "# N1 renamed\n[[n7]] and [[n2]] #t1 #s1\n"},  # title only
+        {"n2.md": "# N2\n[[n9]] [[n10]] [[n11]] #t2 #s2\n"},  # new links
+        {"n3.md": "# N3\n[[n9]] #t0 #s3 #fresh\n"},  # a link gone, a tag left, one joined
+        {"n4.md": "# N4\nno links, no tags\n", "n5.md": "# N5\n[[n4]] #fresh\n"},
+        {"n6.md": "# N6\n[[n4]] [[n5]] #t0 #t1 #t2 #s0\n"},
+    ]
+    model = vault(files)
+    graph = model.graph
+    notes = sorted(model.vault.notes)
+    for path in notes:
+        graph.related(path)  # every list is kept now
+    for edit in edits:
+        files.update(edit)
+        fresh = vault(files)
+        for path in notes:  # what a patch re-adds: notes whose note or links changed
+            note, targets = fresh.vault.notes[path], fresh.resolution.targets[path]
+            if note != model.vault.notes[path] or targets != model.resolution.targets[path]:
+                graph.add(note, targets)
+        model = fresh
+        for path in notes:
+            assert graph.related(path) == fresh.graph.related(path), (edit, path)

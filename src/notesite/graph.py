@@ -15,9 +15,8 @@ site itself only needs the inverted tables.
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 import networkx as nx
@@ -25,6 +24,7 @@ import networkx as nx
 from .edges import Backlink, Contribution, Edge, contribution, note_node
 from .model import Note
 from .paths import VaultPath
+from .related import Related
 from .resolve import Target
 from .vault import CardKey
 
@@ -53,6 +53,7 @@ class LinkGraph:
         self._author_cards: dict[str, dict[CardKey, str]] = defaultdict(dict)
         self._missing: dict[str, dict[VaultPath, list[tuple[str, int]]]] = defaultdict(dict)
         self._cache: dict[str, object] = {}
+        self._related = Related()
 
     @classmethod
     def build(
@@ -68,6 +69,7 @@ class LinkGraph:
     def add(self, note: Note, targets: tuple[Target, ...]) -> None:
         old = self._notes.get(note.path)
         c = contribution(note, targets)
+        self._related.forget(self, note.path, old, c)
         self.remove(note.path, _invalidate(old, c))
         path = note.path
         self._notes[path] = c
@@ -89,6 +91,8 @@ class LinkGraph:
         (all of them by default: a re-added note passes only those it changes)."""
         for name in list(self._cache) if stale is None else stale:
             self._cache.pop(name, None)
+        if stale is None:
+            self._related.clear()  # a note gone: the caller understands the vault again
         c = self._notes.pop(path, None)
         if c is None:
             return
@@ -168,23 +172,17 @@ class LinkGraph:
             if not self._notes[p].backlinks and not self._notes[p].missing and p not in self._back
         )  # fmt: skip
 
-    def related(self, path: VaultPath, limit: int = 8) -> list[VaultPath]:
+    def related(self, path: VaultPath) -> list[VaultPath]:
         """Notes sharing links or specific tags with ``path``, strongest first."""
-        scores: dict[VaultPath, float] = defaultdict(float)
-        for neighbour in self.outgoing(path):
-            scores[neighbour] += 2
-        for source in self._back.get(path, ()):
-            scores[source] += 2
-        for tag in self.tags_of(path):
-            sharing = self._tag_notes[tag]
-            if len(sharing) > 100:  # a tag on everything says nothing about relatedness
-                continue
-            weight = 1 / len(sharing) ** 0.5
-            for other in sharing:
-                scores[other] += weight
-        scores.pop(path, None)
-        best = heapq.nsmallest(limit, ((-score, other) for other, score in scores.items()))
-        return [other for _, other in best]
+        return self._related.get(self, path)
+
+    def linkers(self, path: VaultPath) -> Iterable[VaultPath]:
+        """The notes that link to ``path`` (unordered)."""
+        return self._back.get(path, {}).keys()
+
+    def tag_members(self, tag: str) -> dict[VaultPath, str]:
+        """The notes with a tag (identity), and how each spells it."""
+        return self._tag_notes.get(tag, {})
 
     @property
     def edges(self) -> list[Edge]:

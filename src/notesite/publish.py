@@ -35,6 +35,12 @@ PARALLEL_MIN = 400
 # Chunks queued for each helper before this process renders one itself: enough
 # that a helper never waits for work, few enough that both finish together.
 BACKLOG = 3
+# Before this process renders one of the index pages itself (``serve``, which keeps
+# their rows), each helper gets this many chunks per 1,000 notes queued: an index
+# page costs about as much as that at any vault size (the papers table at 10,000
+# notes ≈ 0.5 s, 20 chunks of panels), and with only ``BACKLOG`` queued the helper
+# sat idle for most of it.
+HEAVY_BACKLOG = 2
 
 
 @dataclass(frozen=True)
@@ -207,12 +213,14 @@ def _passes(
     mine = list(heavy) if keeps_rows(job.target.search_path) else []
     sent = [] if mine else heavy
     pending: Pending = deque()
+    deep = max(BACKLOG, HEAVY_BACKLOG * len(job.site.model.vault.notes) // 1000) * count
     for number, chunk in enumerate(sent + light):
         done, tasks = _plan(job, indexes, chunk)
-        while len(pending) >= BACKLOG * count and mine:
+        while len(pending) >= deep and mine:
             yield here(mine.pop(0))
             yield from _finished(helpers, pending, settle)
-        if tasks and (len(pending) < BACKLOG * count or number < len(sent)):
+        backlog = deep if mine else BACKLOG * count
+        if tasks and (len(pending) < backlog or number < len(sent)):
             pending.append((helpers.submit(output, [t.sendable() for t in tasks]), done, tasks))
         else:
             yield settle(done, tasks, run(output, tasks))
