@@ -164,6 +164,11 @@ class LiveEngine(Engine):
         if self.search is None:
             self.search = SearchIndex(search_docs(self.site))
             compile_templates(self.search_path)  # so the first save renders at full speed
+            # ranked once now, kept through edits: the first title change of a hub
+            # then re-renders its linkers' panels as fast as the next one
+            graph = self.site.model.graph
+            for path in self.site.published:
+                graph.related(path)
         return self.site
 
     def scan_paths(self, paths: Iterable[VaultPath]) -> tuple[list[SourceFile], set[VaultPath]]:
