@@ -11,6 +11,7 @@ from typing import NamedTuple
 from .graph import LinkGraph
 from .paths import VaultPath, name_key
 from .refs import PageRef
+from .related import COMMON_TAG
 from .site import PROLIFIC, Site
 from .tags import tag_identity
 
@@ -68,7 +69,8 @@ def pages_to_check(
             panels |= {b.source for b in graph.backlinks(path)}
             for tag in old.tags | new.tags:
                 members = graph.tags.get(tag)
-                if members is not None and len(members.notes) <= 100:
+                # a tag's other notes may list it as related (see ``related.rank``)
+                if members is not None and len(members.notes) <= COMMON_TAG:
                     panels |= set(members.notes)
         if old.title != new.title or old.tags != new.tags or old.cards != new.cards:
             tags |= {a for t in old.tags | new.tags for a in ancestors(t)}
